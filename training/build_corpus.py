@@ -1,0 +1,102 @@
+"""Build the gold JSONL files in ``annotations/gold/`` from the markup sources.
+
+Seeds:      annotations/src/seeds/seed-NNN.txt  (markup over the exact seed text;
+            stripping the markup must give the original file byte for byte)
+Synthetic:  annotations/src/synthetic/*.txt      (markup, written for this corpus)
+
+Run: ``python -m training.build_corpus`` (``--check`` only validates).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+from nlp_minsheng.markup import parse_markup
+
+ROOT = Path(__file__).resolve().parent.parent
+SRC = ROOT / "annotations" / "src"
+GOLD = ROOT / "annotations" / "gold"
+SEEDS = ROOT.parent / "shared" / "seeds"
+ALLOWED_TRAILING = set("%‰号)）")
+
+
+def span_problems(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    problems = []
+    prev_end = -1
+    for s, e, lab in sorted(spans):
+        frag = text[s:e]
+        if s < prev_end:
+            problems.append(f"overlap at {s}: {frag!r}")
+        prev_end = max(prev_end, e)
+        first, last = frag[0], frag[-1]
+        if first.isspace() or unicodedata.category(first).startswith("P"):
+            problems.append(f"{lab} {frag!r} at {s} starts with whitespace/punctuation")
+        if last.isspace() or (unicodedata.category(last).startswith("P") and last not in ALLOWED_TRAILING):
+            problems.append(f"{lab} {frag!r} at {s} ends with whitespace/punctuation")
+    return problems
+
+
+def seed_source(doc_id: str) -> Path:
+    num = doc_id.split("-")[1]
+    matches = sorted(SEEDS.glob(f"{num}_*.txt"))
+    if len(matches) != 1:
+        raise SystemExit(f"expected exactly one seed file for {doc_id} in {SEEDS}, got {matches}")
+    return matches[0]
+
+
+def build(check_only: bool = False) -> int:
+    errors = 0
+    out: dict[str, list[dict]] = {"seeds": [], "synthetic": []}
+    for kind in ("seeds", "synthetic"):
+        for path in sorted((SRC / kind).glob("*.txt")):
+            doc_id = path.stem
+            marked = path.read_text(encoding="utf-8")
+            try:
+                text, spans = parse_markup(marked)
+            except ValueError as exc:
+                print(f"{path}: {exc}")
+                errors += 1
+                continue
+            meta: dict = {"source": path.name, "split": "train", "synthetic": kind == "synthetic"}
+            if kind == "seeds":
+                src = seed_source(doc_id)
+                original = src.read_text(encoding="utf-8")
+                if text != original:
+                    i = next((k for k, (a, b) in enumerate(zip(text, original)) if a != b), min(len(text), len(original)))
+                    print(f"{path}: stripped text differs from {src.name} at char {i}: "
+                          f"got {text[max(0,i-15):i+15]!r}, expected {original[max(0,i-15):i+15]!r}")
+                    errors += 1
+                    continue
+                meta["source"] = src.name
+            for p in span_problems(text, spans):
+                print(f"{path}: {p}")
+                errors += 1
+            out[kind].append({"id": doc_id, "text": text, "label": [list(s) for s in spans], "meta": meta})
+    if errors:
+        print(f"{errors} problem(s)")
+        return 1
+    if not check_only:
+        GOLD.mkdir(parents=True, exist_ok=True)
+        for kind, docs in out.items():
+            with open(GOLD / f"{kind}.jsonl", "w", encoding="utf-8") as fh:
+                for d in docs:
+                    fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+    for kind, docs in out.items():
+        n = sum(len(d["label"]) for d in docs)
+        print(f"{kind}: {len(docs)} documents, {sum(len(d['text']) for d in docs)} chars, {n} spans")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="validate only, write nothing")
+    args = ap.parse_args(argv)
+    return build(check_only=args.check)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
