@@ -48,6 +48,56 @@ def seed_source(doc_id: str) -> Path:
     return matches[0]
 
 
+# Pinyin leftovers that some converters leave after traditional characters (區(qū)).
+PINYIN = {"區": "qū", "實": "shí", "項": "xiàng", "鎮": "zhèn", "業": "yè", "為": "wèi", "務": "wù", "設": "shè",
+          "計": "jì", "劃": "huà", "園": "yuán", "場": "chǎng", "個": "gè", "戶": "hù", "萬": "wàn", "億": "yì",
+          "養": "yǎng", "醫": "yī", "療": "liáo", "線": "xiàn", "車": "chē", "學": "xué", "動": "dòng", "據": "jù"}
+
+
+def traditional_variant(doc: dict, pinyin: bool) -> dict:
+    """An OpenCC s2t copy of a simplified document, spans recomputed segment by segment.
+
+    With ``pinyin=True`` conversion leftovers like ``區(qū)`` are inserted; one
+    after a span's last character goes outside the span (spec rule).
+    """
+    import opencc
+
+    conv = opencc.OpenCC("s2t")
+    text, spans = doc["text"], sorted(tuple(x) for x in doc["label"])
+    pieces: list[tuple[str, str | None]] = []
+    pos = 0
+    for s, e, lab in spans:
+        pieces.append((text[pos:s], None))
+        pieces.append((text[s:e], lab))
+        pos = e
+    pieces.append((text[pos:], None))
+    out, new_spans, carry = [], [], ""
+    length = 0
+    for seg, lab in pieces:
+        t = conv.convert(seg)
+        if pinyin:
+            chars = []
+            for i, ch in enumerate(t):
+                chars.append(ch)
+                if ch in PINYIN:
+                    if lab is not None and i == len(t) - 1:
+                        carry = f"({PINYIN[ch]})"
+                    else:
+                        chars.append(f"({PINYIN[ch]})")
+            t = "".join(chars)
+        if lab is None and carry:
+            t, carry = carry + t, ""
+        if lab is not None:
+            new_spans.append([length, length + len(t), lab])
+        out.append(t)
+        length += len(t)
+    if carry:
+        out.append(carry)
+    variant = {"id": doc["id"] + "~t", "text": "".join(out), "label": new_spans,
+               "meta": {**doc["meta"], "variant": "s2t+pinyin" if pinyin else "s2t", "parent": doc["id"]}}
+    return variant
+
+
 def build(check_only: bool = False) -> int:
     errors = 0
     out: dict[str, list[dict]] = {"seeds": [], "synthetic": []}
@@ -79,6 +129,14 @@ def build(check_only: bool = False) -> int:
     if errors:
         print(f"{errors} problem(s)")
         return 1
+    # Every third synthetic document also appears in traditional script,
+    # half of those with pinyin leftovers (the seeds show both in the wild).
+    variants = [traditional_variant(d, pinyin=(k // 3) % 2 == 0)
+                for k, d in enumerate(out["synthetic"]) if k % 3 == 0]
+    for v in variants:
+        for p in span_problems(v["text"], [tuple(x) for x in v["label"]]):
+            print(f"{v['id']}: {p}")
+    out["synthetic"].extend(variants)
     if not check_only:
         GOLD.mkdir(parents=True, exist_ok=True)
         for kind, docs in out.items():

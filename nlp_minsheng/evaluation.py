@@ -1,0 +1,53 @@
+"""Evaluate a pipeline (model, rules, or any tagger) on gold documents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .corpus import Document
+from .scoring import comparable_value, score
+from .textnorm import normalize
+
+Tagger = Callable[[list[str]], list[list[tuple[int, int, str]]]]
+
+
+def pipeline_tagger(pipeline: Any) -> Tagger:
+    def run(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        return [[(e.start, e.end, e.label) for e in plan.entities] for plan in pipeline.parse_batch(texts)]
+
+    return run
+
+
+def _value_fn(docs: Sequence[Document]) -> Callable[[int, tuple[int, int, str]], Any]:
+    """Normalise a span in its document context (same normalisers as parse())."""
+    from .pipeline import _value
+    from .segment import infer_year
+
+    cache: dict[int, tuple[Any, ...]] = {}
+
+    def fn(d: int, span: tuple[int, int, str]) -> Any:
+        if d not in cache:
+            norm = normalize(docs[d].text)
+            cache[d] = (norm, infer_year(norm.text))
+        norm, year = cache[d]
+        s, e, lab = span
+        # Original offsets → normalised offsets (first/last normalised char inside the span).
+        idx = [i for i in range(len(norm.text)) if norm.starts[i] >= s and norm.ends[i] <= e]
+        if not idx:
+            return None
+        return comparable_value(lab, _value(norm.text, idx[0], idx[-1] + 1, lab, year, None))
+
+    return fn
+
+
+def evaluate(tagger: Tagger, docs: Sequence[Document], *, values: bool = True) -> dict[str, Any]:
+    """Score ``tagger`` on ``docs``: strict/overlap P/R/F1, value accuracy, confusions, worst documents."""
+    preds = tagger([d.text for d in docs])
+    result = score([d.spans for d in docs], preds, _value_fn(docs) if values else None)
+    for row in result["per_doc"]:
+        row["id"] = docs[row["doc"]].id
+    result["worst_docs"] = sorted(result["per_doc"], key=lambda r: r["f1"])[:5]
+    result["n_docs"] = len(docs)
+    result["n_chars"] = sum(len(d.text) for d in docs)
+    return result

@@ -1,0 +1,149 @@
+"""Model runner: character-level token ids, sliding windows, batched inference.
+
+Every non-space character becomes exactly one token (its single-character
+piece from the encoder's vocabulary, else ``<unk>``), so every character
+boundary can be an entity boundary and no sub-word piece such as ``万元``
+straddles an entity edge.  Documents longer than the window are split into
+overlapping windows; each character takes its probabilities from the window
+in which it sits furthest from an edge.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .labels import TAGS
+
+
+@dataclass
+class CharVocab:
+    """Maps characters to the encoder's single-character piece ids."""
+
+    vocab: dict[str, int]
+    unk_id: int
+    cls_id: int
+    sep_id: int
+    pad_id: int
+
+    @classmethod
+    def from_tokenizer(cls, tok: Any) -> CharVocab:
+        return cls(dict(tok.get_vocab()), tok.unk_token_id, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+
+    def encode(self, text: str) -> tuple[list[int], list[int]]:
+        """Token ids and, per token, the index of its character in ``text`` (spaces skipped)."""
+        ids, pos = [], []
+        v = self.vocab
+        for i, ch in enumerate(text):
+            if ch.isspace():
+                continue
+            tid = v.get(ch)
+            if tid is None:
+                tid = v.get("▁" + ch, self.unk_id)
+            ids.append(tid)
+            pos.append(i)
+        return ids, pos
+
+
+def windows(n: int, size: int, overlap: int) -> list[tuple[int, int]]:
+    """Cover ``range(n)`` with windows of at most ``size`` that overlap by ``overlap``."""
+    if size <= overlap:
+        raise ValueError(f"window size {size} must exceed overlap {overlap}")
+    if n <= size:
+        return [(0, n)]
+    out, start, step = [], 0, size - overlap
+    while True:
+        end = min(start + size, n)
+        out.append((start, end))
+        if end == n:
+            return out
+        start += step
+
+
+class TokenClassifier:
+    """Runs a transformers token-classification model over characters."""
+
+    def __init__(self, model: Any, tokenizer: Any, *, max_length: int = 512, overlap: int = 64,
+                 batch_size: int = 16, tags: tuple[str, ...] | None = None) -> None:
+        import torch
+
+        self.torch = torch
+        self.model = model.eval()
+        self.vocab = CharVocab.from_tokenizer(tokenizer)
+        self.tokenizer = tokenizer
+        self.max_length = min(max_length, int(getattr(model.config, "max_position_embeddings", 512)))
+        self.window = self.max_length - 2  # room for <s> and </s>
+        self.overlap = min(overlap, self.window // 4)
+        self.batch_size = batch_size
+        id2label = getattr(model.config, "id2label", None) or {}
+        self.tags = tags or tuple(id2label[i] for i in range(len(id2label))) or TAGS
+
+    def predict_proba(self, texts: list[str]) -> list[np.ndarray]:
+        """Per-character tag probabilities ``(len(text), n_tags)``; spaces get ``O`` = 1."""
+        torch = self.torch
+        encoded = [self.vocab.encode(t) for t in texts]
+        jobs: list[tuple[int, int, int]] = []  # (doc, token start, token end)
+        for d, (ids, _) in enumerate(encoded):
+            jobs.extend((d, s, e) for s, e in windows(len(ids), self.window, self.overlap) if e > s)
+        # Sorting by length keeps padding (wasted compute) small in each batch.
+        jobs.sort(key=lambda j: j[2] - j[1])
+        tok_probs = [np.zeros((len(ids), len(self.tags)), dtype=np.float32) for ids, _ in encoded]
+        tok_best = [np.full(len(ids), -1, dtype=np.int64) for ids, _ in encoded]
+        with torch.inference_mode():
+            for b in range(0, len(jobs), self.batch_size):
+                batch = jobs[b : b + self.batch_size]
+                width = max(e - s for _, s, e in batch) + 2
+                input_ids = torch.full((len(batch), width), self.vocab.pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, (d, s, e) in enumerate(batch):
+                    ids = encoded[d][0][s:e]
+                    row = [self.vocab.cls_id, *ids, self.vocab.sep_id]
+                    input_ids[r, : len(row)] = torch.tensor(row)
+                    mask[r, : len(row)] = 1
+                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
+                probs = torch.softmax(logits.float(), dim=-1).numpy()
+                for r, (d, s, e) in enumerate(batch):
+                    n = e - s
+                    # Context on each side; a document edge counts as unlimited context.
+                    idx = np.arange(n)
+                    left = idx if s > 0 else np.full(n, 1 << 30)
+                    right = idx[::-1] if e < len(encoded[d][0]) else np.full(n, 1 << 30)
+                    dist = np.minimum(left, right)
+                    better = dist > tok_best[d][s:e]
+                    tok_probs[d][s:e][better] = probs[r, 1 : n + 1][better]
+                    tok_best[d][s:e][better] = dist[better]
+        out = []
+        o = self.tags.index("O")
+        for text, (_, pos), tp in zip(texts, encoded, tok_probs):
+            char_probs = np.zeros((len(text), len(self.tags)), dtype=np.float32)
+            char_probs[:, o] = 1.0
+            if pos:
+                char_probs[np.asarray(pos)] = tp
+            out.append(char_probs)
+        return out
+
+
+def load_meta(path: Path) -> dict[str, Any]:
+    meta_path = Path(path) / "meta.json"
+    return json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+
+
+def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kwargs: Any) -> TokenClassifier:
+    """Load a saved model directory (HF layout) into a :class:`TokenClassifier`."""
+    path = Path(path)
+    if not (path / "config.json").exists():
+        raise FileNotFoundError(f"expected a model directory with config.json, got {path}")
+    import torch
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    if quantize == "int8":
+        model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+    elif quantize not in (None, "none", "fp32"):
+        raise ValueError(f"quantize must be None or 'int8', got {quantize!r}")
+    return TokenClassifier(model, tokenizer, **kwargs)

@@ -1,0 +1,376 @@
+"""Value normalisers: pure functions from an entity's text (and its context)
+to a normalised value.  None of them looks at anything but its arguments;
+relative dates are resolved against an explicit ``plan_year``.
+
+Every normaliser returns ``None`` when the text is not a value of its kind.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from .numbers import NUMBER_RE, RANGE_RE, parse_number, parse_range
+from .textnorm import normalize
+
+# Comparators: prefix words and suffix words, mapped to the spec's symbols.
+PREFIX_COMPARATORS = {
+    "不少于": ">=", "不低于": ">=", "至少": ">=", "达到": "=", "达": "=",
+    "超过": ">", "超": ">", "逾": ">", "多于": ">", "高于": ">",
+    "不超过": "<=", "不高于": "<=", "最高": "<=", "最多": "<=", "控制在": "<=", "低于": "<",
+    "约": "~", "近": "~", "大约": "~", "预计": "~",
+}
+SUFFIX_COMPARATORS = {"以上": ">=", "及以上": ">=", "余": ">", "多": ">", "左右": "~", "以内": "<=", "以下": "<="}
+_PREFIX_RE = "|".join(sorted(map(re.escape, PREFIX_COMPARATORS), key=len, reverse=True))
+_SUFFIX_RE = "|".join(sorted(map(re.escape, SUFFIX_COMPARATORS), key=len, reverse=True))
+
+AMOUNT_ROLES = ("总投资", "投资", "补贴", "补助", "奖励", "奖补", "资助", "资金", "经费", "预算", "拨付",
+                "救助", "发放", "筹集", "安排", "费用", "津贴", "保费", "赔付", "贷款", "减免", "价格", "收费")
+_CURRENCY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000), "千元": Decimal(1000),
+             "百万元": Decimal(1_000_000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+_AMOUNT_RE = re.compile(
+    rf"^(?P<pre>{_PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{_SUFFIX_RE})?\s*"
+    rf"(?P<cur>百万元|千元|万元|亿元|元|万|亿)?(?:\s*/\s*(?P<per>[\u4e00-\u9fff]{{1,4}}))?\s*(?P<suf2>{_SUFFIX_RE})?$"
+)
+
+
+def _comparator(pre: str | None, *sufs: str | None) -> str:
+    for s in sufs:
+        if s:
+            return SUFFIX_COMPARATORS[s]
+    if pre:
+        return PREFIX_COMPARATORS[pre]
+    return "="
+
+
+def _clean(text: str) -> str:
+    """Normalise script/width and drop pinyin leftovers before value parsing."""
+    return normalize(text).text.strip()
+
+
+def normalize_amount(text: str, *, before: str = "", unit_hint: str | None = None) -> dict[str, Any] | None:
+    """AMOUNT text → ``{"yuan", "low", "high", "comparator", "per", "role"}`` (yuan as Decimal).
+
+    ``unit_hint`` is the currency unit from a table column header (``万元``)
+    for a bare number; ``before`` is the text preceding the span, whose last
+    role word (投资, 补贴 …) becomes ``role``.
+    """
+    m = _AMOUNT_RE.match(_clean(text))
+    if not m:
+        return None
+    cur = m.group("cur") or unit_hint
+    if cur is None and re.search(r"[万亿]$", m.group("num")):
+        cur = "元"  # 1.2亿 labelled as money: the multiplier is already in the number
+    if cur is None or cur not in _CURRENCY:
+        return None
+    rng = parse_range(m.group("num"))
+    if rng is None:
+        return None
+    scale = _CURRENCY[cur]
+    low, high = (rng if isinstance(rng, tuple) else (rng, rng))
+    low, high = low * scale, high * scale
+    return {
+        "yuan": low if low == high else None,
+        "low": low,
+        "high": high,
+        "comparator": _comparator(m.group("pre"), m.group("suf1"), m.group("suf2")),
+        "per": m.group("per"),
+        "role": amount_role(before),
+    }
+
+
+def amount_role(before: str) -> str | None:
+    """The role word closest before an amount, within its clause (总投资 → 投资)."""
+    clause = re.split(r"[，。；;,\n|！？]", _clean(before) if before else "")[-1]
+    best: tuple[int, str] | None = None
+    for role in AMOUNT_ROLES:
+        i = clause.rfind(role)
+        if i >= 0 and (best is None or i + len(role) > best[0]):
+            best = (i + len(role), role)
+    if best is None:
+        return None
+    return "投资" if best[1] == "总投资" else best[1]
+
+
+# ---------------------------------------------------------------- TARGET
+_TARGET_RE = re.compile(
+    rf"^(?P<pre>{_PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{_SUFFIX_RE})?\s*"
+    rf"(?P<unit>%|‰|[^\d\s%‰()（）以余多左]{{0,4}}?)\s*(?:[(（][^)）]*[)）])?\s*(?P<suf2>{_SUFFIX_RE})?$"
+)
+_INDEFINITE_UNITS = {"批", "系列", "些", "揽子"}
+TARGET_VERBS = (
+    "新增", "新建", "新开", "新改建", "改扩建", "改建", "扩建", "建成", "建设", "打造", "提供", "完成", "改造", "提升",
+    "实施", "开展", "举办", "组织", "培训", "安装", "增加", "增设", "设置", "布设", "配置", "覆盖", "惠及", "服务",
+    "帮扶", "救助", "招聘", "开发", "创建", "培育", "建立", "铺设", "修复", "整治", "更新", "更换", "种植", "植树",
+    "达到", "达", "提高到", "提高", "降低", "减少", "规划", "投放", "发放", "资助", "覆盖", "受益", "新增加", "打通",
+    "解决", "吸纳", "筹集", "供应", "配建", "扩容", "改善", "推广", "接种", "筛查", "体检", "慰问", "走访", "实现",
+)
+_VERB_RE = re.compile("|".join(sorted(map(re.escape, set(TARGET_VERBS)), key=len, reverse=True)))
+_STOP_CHARS = "，。；;,、：:\n|！？（）()“”\"《》"
+
+
+def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint: str | None = None) -> dict[str, Any] | None:
+    """TARGET text → ``{"quantity", "low", "high", "unit", "comparator", "metric"}``.
+
+    ``metric`` is the verb + object the quantity belongs to, read from the
+    clause around the span (``全市新增车位`` + ``不少于30000个`` → ``新增车位``).
+    """
+    t = _clean(text)
+    m = _TARGET_RE.match(t)
+    if not m:
+        return None
+    rng = parse_range(m.group("num"))
+    if rng is None:
+        return None
+    low, high = rng if isinstance(rng, tuple) else (rng, rng)
+    unit = m.group("unit") or unit_hint or None
+    if unit in _INDEFINITE_UNITS and low == high == 1:
+        return None  # 一批, 一系列: indefinite, not a quantity
+    if unit and re.search(r"[元年月日号]$", unit) and unit not in ("人次", "户"):
+        return None  # money and dates are other labels
+    return {
+        "quantity": low if low == high else None,
+        "low": low,
+        "high": high,
+        "unit": unit,
+        "comparator": _comparator(m.group("pre"), m.group("suf1"), m.group("suf2")),
+        "metric": target_metric(before, after),
+    }
+
+
+def target_metric(before: str, after: str) -> str | None:
+    """Verb + counted object around a quantity, within its clause."""
+    left = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(before) if before else "")[-1]
+    right = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(after) if after else "")[0]
+    verbs = list(_VERB_RE.finditer(left))
+    if not verbs:
+        obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将)+", "", left)
+        obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计)+$", "", obj)
+        return obj[-8:] or None
+    v = verbs[-1]
+    obj = left[v.end():]
+    obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计|总数|数量|人数|面积|规模)+$", "", obj)
+    if not obj:
+        # 新建2个骑行驿站: the object follows the quantity.
+        obj = re.split(r"[，。；、和及与并的等]|" + _VERB_RE.pattern, right)[0][:8]
+    return (v.group(0) + obj) or None
+
+
+# ---------------------------------------------------------------- DEADLINE
+DEADLINE_VERBS = ("开工建设", "开工", "建成投用", "建成投运", "建成", "完工", "竣工", "完成", "投用", "投入使用",
+                  "投运", "开放", "启用", "交付", "运营", "启动", "实施", "开通", "通车", "落地", "上线", "开园", "开学", "招生")
+_DL_VERB_RE = re.compile("|".join(sorted(map(re.escape, DEADLINE_VERBS), key=len, reverse=True)))
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+             "十一": 11, "十二": 12, "正": 1}
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "第一": 1, "第二": 2, "第三": 3, "第四": 4}
+_RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _year_of(token: str | None, plan_year: int | None) -> int | None:
+    if token is None:
+        return plan_year
+    if token in ("今年", "本年", "当年", "年内", "全年", "本年度", "年度"):
+        return plan_year
+    if token in ("明年", "下一年度", "下一年", "次年", "下年度"):
+        return plan_year + 1 if plan_year else None
+    m = re.match(r"(\d{4})", token)
+    if m:
+        return int(m.group(1))
+    m = re.match(r"([二〇零一三四五六七八九]{4})", token)
+    if m:
+        n = parse_number("".join("〇一二三四五六七八九"["〇一二三四五六七八九".find(c) if c != "零" else 0] for c in m.group(1)))
+        return int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in m.group(1))) if n is not None else None
+    return None
+
+
+def _month_of(s: str) -> int | None:
+    if s.isdigit():
+        m = int(s)
+    else:
+        m = _CN_MONTH.get(s, 0)
+    return m if 1 <= m <= 12 else None
+
+
+_YEAR = r"(?:\d{4}|[二〇零一三四五六七八九]{4})年?"
+_REL_YEAR = r"今年|本年|当年|明年|次年|下一年度|下一年|下年度"
+
+
+def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | None:
+    """Resolve one date expression (no range) to (start, end)."""
+    s = s.strip()
+    # Dotted or slashed numeric months: 2023.01, 2023/1, 2023-01
+    m = re.fullmatch(r"(\d{4})[./-](\d{1,2})(?:[./-](\d{1,2}))?", s)
+    if m:
+        y, mo = int(m.group(1)), int(m.group(2))
+        if not 1 <= mo <= 12:
+            return None
+        if m.group(3):
+            try:
+                d = date(y, mo, int(m.group(3)))
+            except ValueError:
+                return None
+            return d, d
+        return date(y, mo, 1), _month_end(y, mo)
+    m = re.fullmatch(
+        rf"(?P<y>{_YEAR}|{_REL_YEAR})?\s*(?P<rest>.*?)", s)
+    if not m:
+        return None
+    ytok, rest = m.group("y"), m.group("rest")
+    rest = re.sub(r"^(年度?|度)", "", rest)
+    y = _year_of(ytok.rstrip("年") + ("年" if ytok and ytok[0].isdigit() else "") if ytok else None, plan_year)
+    if ytok and ytok[0].isdigit():
+        y = int(ytok[:4])
+    elif ytok and ytok[0] in "二〇零一三四五六七八九" and len(ytok.rstrip("年")) == 4:
+        y = int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in ytok[:4]))
+    elif ytok:
+        y = _year_of(ytok, plan_year)
+    if y is None:
+        return None
+    if rest in ("", "年", "年度", "全年", "年内", "内", "度"):
+        return date(y, 1, 1), date(y, 12, 31)
+    if rest in ("底", "末", "年底", "年末"):
+        return date(y, 12, 1), date(y, 12, 31)
+    if rest in ("上半年",):
+        return date(y, 1, 1), date(y, 6, 30)
+    if rest in ("下半年",):
+        return date(y, 7, 1), date(y, 12, 31)
+    if rest in ("年初", "初"):
+        return date(y, 1, 1), date(y, 3, 31)
+    if rest in ("年中",):
+        return date(y, 6, 1), date(y, 7, 31)
+    mq = re.fullmatch(r"(?:第)?([一二三四1-4])季度(末|底|初)?", rest)
+    if mq:
+        q = _QUARTER[mq.group(1)]
+        start, end = date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
+        if mq.group(2) in ("末", "底"):
+            return date(y, 3 * q, 1), end
+        if mq.group(2) == "初":
+            return start, _month_end(y, 3 * q - 2)
+        return start, end
+    ms = re.fullmatch(r"(春季|秋季|春|秋)(学期)?", rest)
+    if ms:
+        if ms.group(1).startswith("春"):
+            return date(y, 2, 1), date(y, 7, 31)
+        return date(y, 9, 1), date(y + 1, 1, 31)
+    mm = re.fullmatch(r"(\d{1,2}|十[一二]?|[一二三四五六七八九正])月(份)?(底|末|上旬|中旬|下旬|初|中)?(?:(\d{1,2})日)?", rest)
+    if mm:
+        mo = _month_of(mm.group(1))
+        if mo is None:
+            return None
+        if mm.group(4):
+            try:
+                d = date(y, mo, int(mm.group(4)))
+            except ValueError:
+                return None
+            return d, d
+        part = mm.group(3)
+        last = _month_end(y, mo)
+        if part in ("底", "末", "下旬"):
+            return date(y, mo, 21), last
+        if part in ("上旬", "初"):
+            return date(y, mo, 1), date(y, mo, 10)
+        if part in ("中旬", "中"):
+            return date(y, mo, 11), date(y, mo, 20)
+        return date(y, mo, 1), last
+    return None
+
+
+def normalize_deadline(text: str, *, plan_year: int | None, after: str = "") -> dict[str, Any] | None:
+    """DEADLINE text → ``{"start", "end", "verb", "relation"}`` with ISO dates.
+
+    ``relation`` is ``"by"`` for 前/以前/底前 (only ``end`` is meaningful),
+    ``"from"`` for 起/开始 (only ``start``), else ``"during"``.  Relative words
+    (年底前, 上半年, 三季度, 今年) need ``plan_year``; without it they yield
+    ``None``.
+    """
+    t = _clean(text)
+    if not t:
+        return None
+    relation = "during"
+    mrel = re.search(r"(以前|之前|前|以后|起|开始)$", t)
+    if mrel:
+        relation = "by" if "前" in mrel.group(1) else "from"
+        t = t[: mrel.start()]
+    parts = re.split(_RANGE_SEP, t)
+    if len(parts) > 2:
+        return None
+    first = _point(parts[0], plan_year)
+    if first is None:
+        # 2013—2017年: the first half has no 年
+        if len(parts) == 2 and re.fullmatch(r"\d{4}", parts[0]):
+            first = _point(parts[0] + "年", plan_year)
+        if first is None:
+            return None
+    start, end = first
+    if len(parts) == 2:
+        second_text = parts[1]
+        # 2024年1月至12月, 3月—6月: inherit the year of the first half.
+        if start and not re.match(rf"{_YEAR}|{_REL_YEAR}|\d{{4}}", second_text):
+            second_text = f"{start.year}年{second_text}" if not second_text.startswith("年") else f"{start.year}{second_text}"
+        second = _point(second_text, plan_year)
+        if second is None:
+            return None
+        end = second[1]
+    if relation == "by":
+        start = None
+    elif relation == "from":
+        end = None
+    verb_m = _DL_VERB_RE.match(re.sub(r"^[全均基本前将要力争]*", "", _clean(after)[:12])) if after else None
+    return {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "relation": relation,
+        "verb": verb_m.group(0) if verb_m else None,
+    }
+
+
+# ---------------------------------------------------------------- LOCATION
+@lru_cache(maxsize=4096)
+def _cpca_lookup(name: str) -> tuple[str | None, str | None, str | None, str | None]:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import cpca
+
+        df = cpca.transform([name])
+    row = df.iloc[0]
+
+    def val(col: str) -> str | None:
+        v = row.get(col)
+        return v if isinstance(v, str) and v else None
+
+    code = row.get("adcode")
+    return val("省"), val("市"), val("区"), (str(code) if isinstance(code, str) and code else None)
+
+
+def normalize_location(text: str, *, region: str | None = None) -> dict[str, Any] | None:
+    """LOCATION text → ``{"province", "city", "district", "adcode"}`` via the cpca gazetteer.
+
+    ``region`` (the plan's own city/district, e.g. ``西宁市``) disambiguates
+    names that exist in several places (``城中区``).  Returns ``None`` when
+    the gazetteer does not know the place (streets, villages, parks …).
+    """
+    name = _clean(text)
+    if not name or not re.search(r"[\u4e00-\u9fff]", name):
+        return None
+    province, city, district, code = _cpca_lookup(name)
+    if region and (province or city or district):
+        rp, rc, rd, _ = _cpca_lookup(_clean(region))
+        if district and ((rc and city and rc != city) or (rp and province and rp != province)):
+            # A district name that exists in several cities (城中区): prefer
+            # the one inside the plan's own region when there is one.
+            p2, c2, d2, code2 = _cpca_lookup(_clean(region) + name)
+            if d2 == district:
+                province, city, district, code = p2, c2, d2, code2
+    if not (province or city or district):
+        return None
+    return {"province": province, "city": city, "district": district, "adcode": code}

