@@ -128,10 +128,7 @@ def segment(text: str) -> list[Segment]:
             items.append(Segment(s, e, title))
         return items
     # No headings: 一是…二是… inside paragraphs, else each prose paragraph.
-    items = []
-    for s, e, line in content:
-        sub = _enum_items(text, s, e)
-        items.extend(sub)
+    items = [seg for s, e, _ in content for seg in _enum_items(text, s, e)]
     if items:
         return items
     paras = [(s, e, line) for s, e, line in content if len(line.strip()) >= 30]

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .numbers import NUMBER_RE, RANGE_RE, parse_number, parse_range
+from .numbers import RANGE_RE, parse_number, parse_range
 from .textnorm import normalize
 
 # Comparators: prefix words and suffix words, mapped to the spec's symbols.
@@ -323,7 +323,9 @@ def normalize_deadline(text: str, *, plan_year: int | None, after: str = "") -> 
         start = None
     elif relation == "from":
         end = None
-    verb_m = _DL_VERB_RE.match(re.sub(r"^[全均基本前将要力争]*", "", _clean(after)[:12])) if after else None
+    # The event verb follows the date, maybe after modal words (计划实施, 前全部建成).
+    head = re.split(r"[，。；,;\n]", _clean(after))[0][:10] if after else ""
+    verb_m = _DL_VERB_RE.search(head)
     return {
         "start": start.isoformat() if start else None,
         "end": end.isoformat() if end else None,

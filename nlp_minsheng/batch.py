@@ -1,0 +1,210 @@
+"""Batch tagging: many files/folders/JSONL → one JSON line per document.
+
+Safe by construction: output is appended and fsync'ed per document, so a
+killed run loses at most the document in flight; ``resume`` skips ids already
+written (a torn last line is cut off first); a failing document goes to the
+errors file with its reason and the run goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ENCODINGS = ("utf-8", "gb18030", "big5")
+
+
+class UndecidableEncoding(ValueError):
+    pass
+
+
+def _plausible(text: str) -> float:
+    """Share of characters that are ASCII, CJK or CJK punctuation (real text scores ~1)."""
+    if not text:
+        return 1.0
+    ok = sum(1 for c in text if c < "\x7f" or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
+             or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·●▶■◆★")
+    return ok / len(text)
+
+
+def decode_bytes(raw: bytes, *, source: str = "<bytes>") -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), GB18030/GBK or Big5; return ``(text, encoding)``."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    scored = []
+    for enc in ENCODINGS[1:]:
+        try:
+            text = raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        scored.append((_plausible(text), enc, text))
+    scored.sort(reverse=True)
+    if scored and scored[0][0] >= 0.97 and (len(scored) == 1 or scored[0][0] - scored[1][0] > 0.005):
+        return scored[0][2], scored[0][1]
+    tried = ", ".join(f"{e}={s:.3f}" for s, e, _ in scored) or "none decoded"
+    raise UndecidableEncoding(f"{source}: expected UTF-8, GB18030/GBK or Big5 text, could not decide ({tried})")
+
+
+@dataclass
+class Record:
+    id: str
+    source: str
+    text: str | None = None
+    error: str | None = None
+
+
+def iter_inputs(inputs: Sequence[str]) -> Iterator[Record]:
+    """Records from ``.txt`` files, folders (recursive ``*.txt``), JSONL ``{"id","text"}`` or ``-`` (stdin)."""
+    for inp in inputs:
+        if inp == "-":
+            yield Record("stdin", "-", sys.stdin.read())
+            continue
+        p = Path(inp)
+        if p.is_dir():
+            for f in sorted(p.rglob("*.txt")):
+                yield _file_record(f, str(f.relative_to(p)))
+        elif p.suffix == ".jsonl":
+            with open(p, "rb") as fh:
+                for n, line in enumerate(fh, 1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                        rid = str(row.get("id", f"{p.name}:{n}"))
+                        text = row["text"]
+                        yield Record(rid, f"{p}:{n}", text if isinstance(text, str) else None,
+                                     None if isinstance(text, str) else f"expected str 'text', got {type(text).__name__}")
+                    except (json.JSONDecodeError, KeyError, AttributeError) as exc:
+                        yield Record(f"{p.name}:{n}", f"{p}:{n}", None, f"bad JSONL line: {exc!r}")
+        elif p.exists():
+            yield _file_record(p, str(p))
+        else:
+            yield Record(str(p), str(p), None, f"no such file or directory: {p}")
+
+
+def _file_record(path: Path, rid: str) -> Record:
+    try:
+        text, _ = decode_bytes(path.read_bytes(), source=str(path))
+        return Record(rid, str(path), text)
+    except (OSError, ValueError) as exc:
+        return Record(rid, str(path), None, str(exc))
+
+
+def _repair_tail(path: Path) -> None:
+    """Cut a torn last line (a run killed mid-write) so the file stays valid JSONL."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        if data.endswith(b"\n"):
+            return
+        cut = data.rfind(b"\n") + 1
+        fh.truncate(cut)
+
+
+def done_ids(path: Path) -> set[str]:
+    ids: set[str] = set()
+    if path.exists():
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    ids.add(json.loads(line)["id"])
+                except (json.JSONDecodeError, KeyError):
+                    continue
+    return ids
+
+
+_WORKER_PIPE: Any = None
+
+
+def _worker_init(model: str | None, quantize: str | None, rules_only: bool) -> None:
+    global _WORKER_PIPE
+    import torch
+
+    torch.set_num_threads(1)
+    _WORKER_PIPE = _make_pipeline(model, quantize, rules_only)
+
+
+def _make_pipeline(model: str | None, quantize: str | None, rules_only: bool) -> Any:
+    from .pipeline import Pipeline, default_model_path
+
+    if rules_only:
+        return Pipeline.rules_only()
+    return Pipeline.from_pretrained(model or default_model_path(), quantize=quantize)
+
+
+def _process(rec: Record, pipe: Any = None, plan_year: int | None = None) -> tuple[Record, dict[str, Any] | None, str | None]:
+    pipe = pipe or _WORKER_PIPE
+    if rec.error:
+        return rec, None, rec.error
+    try:
+        plan = pipe.parse(rec.text, plan_year=plan_year)
+        row = {"id": rec.id, "source": rec.source, "model_version": pipe.model_version,
+               "plan": plan.to_dict(include_text=False), "chars": len(rec.text or "")}
+        return rec, row, None
+    except Exception as exc:  # one bad document must never stop the run
+        return rec, None, f"{type(exc).__name__}: {exc}"
+
+
+def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | None = None, resume: bool = False,
+              workers: int = 1, model: str | None = None, quantize: str | None = None, rules_only: bool = False,
+              plan_year: int | None = None, progress: bool = True, limit: int = 0) -> dict[str, int]:
+    """Tag every input document; return counts ``{"done", "skipped", "failed"}``."""
+    out = Path(out)
+    errors = Path(errors) if errors else out.with_name(out.stem + ".errors.jsonl")
+    if out.exists() and not resume:
+        raise FileExistsError(f"{out} exists; pass --resume to continue it or choose another output")
+    _repair_tail(out)
+    skip = done_ids(out) if resume else set()
+    records = (r for r in iter_inputs(inputs) if r.id not in skip)
+    counts = {"done": 0, "skipped": len(skip), "failed": 0}
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(unit="doc", desc="batch", dynamic_ncols=True)
+    t0, chars = time.time(), 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "a", encoding="utf-8") as fo, open(errors, "a", encoding="utf-8") as fe:
+        if workers > 1:
+            import multiprocessing as mp
+
+            pool = mp.get_context("spawn").Pool(workers, _worker_init, (model, quantize, rules_only))
+            results = pool.imap(_process, records, chunksize=1)
+        else:
+            pipe = _make_pipeline(model, quantize, rules_only)
+            pool = None
+            results = (_process(r, pipe, plan_year) for r in records)
+        try:
+            for rec, row, err in results:
+                if err is not None:
+                    fe.write(json.dumps({"id": rec.id, "source": rec.source, "error": err}, ensure_ascii=False) + "\n")
+                    fe.flush()
+                    counts["failed"] += 1
+                else:
+                    fo.write(json.dumps(row, ensure_ascii=False) + "\n")
+                    fo.flush()
+                    os.fsync(fo.fileno())
+                    counts["done"] += 1
+                    chars += row["chars"]
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(chars_s=f"{chars / max(1e-9, time.time() - t0):.0f}", failed=counts["failed"])
+                if limit and counts["done"] + counts["failed"] >= limit:
+                    break
+        finally:
+            if pool is not None:
+                pool.terminate()
+            if bar is not None:
+                bar.close()
+    return counts

@@ -1,0 +1,150 @@
+"""Pipeline mechanics with a tiny random-weight model and with the rule tagger."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nlp_minsheng import Entity, Pipeline, Plan
+from nlp_minsheng.model import windows
+
+from .conftest import seed_texts
+
+SEEDS = seed_texts()
+
+
+@pytest.fixture(scope="module")
+def tiny(tiny_model_dir):
+    return Pipeline.from_pretrained(tiny_model_dir)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return Pipeline.rules_only()
+
+
+def _assert_offsets(plan: Plan) -> None:
+    for e in plan.entities:
+        assert isinstance(e, Entity)
+        assert plan.text[e.start : e.end] == e.text and e.text
+        assert not e.text[0].isspace() and not e.text[-1].isspace()
+    ends = [(e.start, e.end) for e in plan.entities]
+    assert all(a[1] <= b[0] for a, b in zip(ends, ends[1:])), "entities overlap"
+    for item in plan.items:
+        for e in item.entities:
+            assert item.start <= e.start and e.end <= item.end
+
+
+def test_windows_cover_everything():
+    for n in (0, 1, 509, 510, 511, 2000, 5003):
+        ws = windows(n, 510, 64)
+        covered = set()
+        for s, e in ws:
+            assert e - s <= 510
+            covered.update(range(s, e))
+        assert covered == set(range(n))
+
+
+def test_tiny_model_on_seeds_offsets_and_json(tiny):
+    plans = tiny.parse_batch(list(SEEDS.values()))
+    assert len(plans) == len(SEEDS)
+    for text, plan in zip(SEEDS.values(), plans):
+        assert plan.text == text
+        _assert_offsets(plan)
+        json.loads(plan.to_json())
+
+
+def test_long_document_is_windowed_not_truncated(tiny):
+    # Tiny model window is 126 characters; this document is > 40 windows long.
+    text = "\n".join(SEEDS.values())[:6000]
+    probs = tiny.tagger.predict_proba([text])[0]
+    assert probs.shape == (len(text), len(tiny.tagger.tags))
+    # Every non-space character got real model output (rows sum to 1, not the O default only).
+    nonspace = np.array([not c.isspace() for c in text])
+    assert np.allclose(probs[nonspace].sum(axis=1), 1.0, atol=1e-4)
+    assert (probs[nonspace, 0] < 0.999).mean() > 0.9
+    # The tail is tagged like the same text on its own, away from window edges.
+    tail = text[-300:]
+    alone = tiny.tagger.predict_proba([tail])[0]
+    assert probs[-300:].shape == alone.shape
+
+
+def test_batch_order_and_one_result_per_input(tiny):
+    texts = ["", "新建2个骑行驿站", "   ", SEEDS["seed-003"][:400], "总投资约500万元"]
+    plans = tiny.parse_batch(texts, batch_size=2)
+    assert [p.text for p in plans] == texts
+    assert plans[0].entities == () and plans[2].entities == ()
+
+
+def test_save_reload_same_predictions(tiny, tiny_model_dir, tmp_path):
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
+
+    model = AutoModelForTokenClassification.from_pretrained(tiny_model_dir)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(tmp_path)
+    model.save_pretrained(tmp_path)
+    again = Pipeline.from_pretrained(tmp_path)
+    text = SEEDS["seed-000"][:800]
+    a = tiny.tagger.predict_proba([text])[0]
+    b = again.tagger.predict_proba([text])[0]
+    assert np.allclose(a, b, atol=1e-5)
+
+
+def test_int8_quantised_runs(tiny_model_dir):
+    pipe = Pipeline.from_pretrained(tiny_model_dir, quantize="int8")
+    _assert_offsets(pipe.parse(SEEDS["seed-004"]))
+    assert pipe.model_version.endswith("+int8")
+
+
+def test_bad_inputs(tiny):
+    assert tiny.parse("").entities == ()
+    assert tiny.parse(" \n\t\u3000").entities == ()
+    with pytest.raises(TypeError, match="expects str, got int"):
+        tiny.parse(42)
+    with pytest.raises(TypeError, match="got bytes"):
+        tiny.parse("新建".encode())
+    assert tiny.parse("新建2个".encode(), decode_bytes=True).text == "新建2个"
+    with pytest.raises(ValueError, match="UTF-8"):
+        tiny.parse(b"\xff\xfe\xfa", decode_bytes=True)
+    for junk in ["<html><body>&nbsp;</body></html>", "ÃƒÂ©Ã¤Â¸Â­æ–‡", "\x00\x01\x02", "😀" * 50, "a" * 3000]:
+        _assert_offsets(tiny.parse(junk))
+
+
+def test_missing_model_dir_is_clear(tmp_path):
+    with pytest.raises(FileNotFoundError, match="expected a model directory"):
+        Pipeline.from_pretrained(tmp_path / "nope")
+
+
+def test_megabyte_document_rules(rules):
+    text = (SEEDS["seed-002"] + "\n") * 170  # ~1 MB of characters
+    assert len(text) > 1_000_000
+    plan = rules.parse(text)
+    assert len(plan.entities) > 1000
+    _assert_offsets(plan)
+
+
+def test_rules_on_seeds_find_items_year_region(rules):
+    plan = rules.parse(SEEDS["seed-000"])
+    assert plan.year == 2024 and len(plan.items) == 36
+    _assert_offsets(plan)
+    texts = {e.text for e in plan.entities}
+    assert {"约500万元", "3690万元", "2000余户"} <= texts
+
+
+FUZZ = st.lists(st.one_of(
+    st.sampled_from(list(SEEDS["seed-001"][:2000].split("\n")) + ["區(qū)", "&nbsp;", "<br/>", "😀", "｜", "２０２４年", "约500万元",
+                                                                 "| 500 |", "●新建2个", "\u200b", "(1)"]),
+    st.text(max_size=5)), max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(FUZZ)
+def test_fuzzed_inputs_keep_offsets_tiny_model(tiny, text):
+    _assert_offsets(tiny.parse(text))
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(FUZZ)
+def test_fuzzed_inputs_keep_offsets_rules(rules, text):
+    _assert_offsets(rules.parse(text))
