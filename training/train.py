@@ -48,8 +48,18 @@ def base_model_dir(cfg: TrainConfig) -> Path:
 
 
 def load_docs(cfg: TrainConfig) -> list[Document]:
+    """All gold documents; a document in a ``corrections*.jsonl`` file replaces the one with its id."""
     paths = [p if Path(p).is_absolute() else ROOT / p for p in cfg.corpus]
-    return list(iter_corpus(paths))
+    docs: dict[str, Document] = {}
+    corrected: dict[str, Document] = {}
+    for p in paths:
+        files = sorted(p.rglob("*.jsonl")) if p.is_dir() else [p]
+        for f in files:
+            target = corrected if f.name.startswith("corrections") else docs
+            for d in iter_corpus([f]):
+                target[d.id] = d
+    docs.update(corrected)
+    return list(docs.values())
 
 
 def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:

@@ -1,0 +1,126 @@
+"""Cross-validation by document: leave one REAL document out, synthetic always train-only.
+
+    python -m eval.crossval [--config training/configs/default.yaml] [--folds seed-000,seed-001]
+
+For every real document: train on the other real documents + all synthetic
+documents (same config as the shipped model), test on the held-out one, and
+score the rule / jionlp / jieba baselines on the same document.  The fold
+whose held-out document is the shipped model's frozen test reuses the
+shipped model's own scores when ``--reuse-shipped`` is given (same config,
+same data).  Writes ``eval/cv.json`` and copies it next to the shipped model
+so its card reports it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import time
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+from nlp_minsheng.baselines import jieba_tagger, jionlp_tagger
+from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+from nlp_minsheng.labels import LABELS
+from nlp_minsheng.pipeline import Pipeline
+from training.config import TrainConfig
+from training.train import ROOT, load_docs, train
+
+OUT = ROOT / "eval" / "cv.json"
+
+
+def folds(docs: list[Any]) -> list[str]:
+    """One fold per real document (sklearn LeaveOneGroupOut over document ids)."""
+    from sklearn.model_selection import LeaveOneGroupOut
+
+    real = sorted({d.id.split("~")[0] for d in docs if not d.synthetic})
+    groups = list(real)
+    return [groups[test[0]] for _, test in LeaveOneGroupOut().split(real, groups=groups)]
+
+
+def markdown(cv: dict[str, Any]) -> str:
+    systems = list(cv["mean"])
+    lines = ["Mean strict F1 over folds (each fold = one held-out real document):", "",
+             "| system | " + " | ".join(LABELS) + " | micro | overlap micro |",
+             "|" + " --- |" * (len(LABELS) + 3)]
+    for s in systems:
+        m = cv["mean"][s]
+        lines.append(f"| {s} | " + " | ".join(f"{m['strict'][lab]:.3f}" for lab in LABELS)
+                     + f" | {m['strict']['micro']:.3f} | {m['overlap']['micro']:.3f} |")
+    lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " |",
+              "|" + " --- |" * (len(systems) + 2)]
+    for f in cv["folds"]:
+        lines.append(f"| {f['test']} | {f['chars']} | " + " | ".join(
+            f"{f['scores'][s]['strict']['micro']['f1']:.3f}" for s in systems) + " |")
+    return "\n".join(lines)
+
+
+def summarise(fold_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    systems = fold_rows[0]["scores"].keys()
+    out = {}
+    for s in systems:
+        out[s] = {kind: {lab: round(mean(f["scores"][s][kind][lab]["f1"] for f in fold_rows), 4)
+                         for lab in (*LABELS, "micro")} for kind in ("strict", "overlap")}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--config", default=str(ROOT / "training/configs/default.yaml"))
+    ap.add_argument("--folds", help="comma-separated held-out ids (default: every real document)")
+    ap.add_argument("--reuse-shipped", action="store_true",
+                    help="use the shipped model for the fold of its own frozen test document")
+    ap.add_argument("--epochs", type=int)
+    ap.add_argument("--max-minutes", type=float)
+    args = ap.parse_args(argv)
+    base_cfg = TrainConfig.from_yaml(args.config, epochs=args.epochs, max_minutes=args.max_minutes)
+    docs = load_docs(base_cfg)
+    wanted = args.folds.split(",") if args.folds else folds(docs)
+    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {"folds": []}
+    rows = {f["test"]: f for f in previous.get("folds", [])}
+    shipped = ROOT / base_cfg.output_dir
+    for held in wanted:
+        t0 = time.time()
+        test = [d for d in docs if d.id.split("~")[0] == held]
+        if args.reuse_shipped and held in base_cfg.test_ids and (shipped / "meta.json").exists():
+            model_tagger = pipeline_tagger(Pipeline.from_pretrained(shipped))
+            how = "shipped model (same config, same held-out document)"
+        else:
+            cfg = TrainConfig(**{**base_cfg.to_dict(), "test_ids": [held], "output_dir": ""})
+            res = train(cfg, docs=docs, progress=False)
+            from nlp_minsheng.model import TokenClassifier
+
+            model_tagger = pipeline_tagger(Pipeline(TokenClassifier(res["model"], res["tokenizer"]),
+                                                    meta={"model_version": f"cv-{held}"}))
+            how = f"trained for this fold in {res['train_minutes']} min"
+        scores = {
+            "model": evaluate(model_tagger, test),
+            "model (no edge repair)": None,
+            "rules": evaluate(pipeline_tagger(Pipeline.rules_only()), test),
+            "jionlp": evaluate(jionlp_tagger, test),
+            "jieba": evaluate(jieba_tagger, test),
+        }
+        scores.pop("model (no edge repair)")
+        for v in scores.values():
+            v.pop("per_doc", None)
+        rows[held] = {"test": held, "chars": sum(len(d.text) for d in test), "how": how, "scores": scores,
+                      "minutes": round((time.time() - t0) / 60, 2)}
+        print(f"fold {held}: model strict micro {scores['model']['strict']['micro']['f1']:.3f}, "
+              f"rules {scores['rules']['strict']['micro']['f1']:.3f} ({how})", flush=True)
+        _write(rows, shipped)
+    return 0
+
+
+def _write(rows: dict[str, Any], shipped: Path) -> None:
+    fold_rows = [rows[k] for k in sorted(rows)]
+    cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "mean": summarise(fold_rows)}
+    cv["markdown"] = markdown(cv)
+    OUT.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
+    if shipped.is_dir():
+        shutil.copy(OUT, shipped / "cv.json")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
