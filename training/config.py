@@ -23,8 +23,8 @@ class TrainConfig:
     batch_size: int = 16
     epochs: int = 8
     patience: int = 2
-    lr_encoder: float = 1e-4
-    lr_head: float = 1e-3
+    lr_encoder: float = 2e-4
+    lr_head: float = 2e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     o_weight: float = 0.3  # most characters are O: down-weight them in the loss

@@ -58,6 +58,9 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
                     ) -> tuple[list[Document], list[Document], list[Document]]:
     """Document-level split: frozen test ids, a synthetic dev share, the rest train.
 
+    Documents whose ``meta.split`` is ``"test"`` are in none of the three
+    (see :func:`heldout_documents`).
+
     Variants of one document (e.g. its traditional-Chinese copy, id ``X~t``)
     always land in the same split as the document itself.
     """
@@ -65,7 +68,8 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
         return d.id.split("~")[0]
 
     test = [d for d in docs if root(d) in set(test_ids)]
-    rest = [d for d in docs if root(d) not in set(test_ids)]
+    # Documents marked split=test (the held-out synthetic set) never train.
+    rest = [d for d in docs if root(d) not in set(test_ids) and d.split != "test"]
     synth_roots = sorted({root(d) for d in rest if d.synthetic})
     rng = random.Random(seed)
     rng.shuffle(synth_roots)
@@ -73,3 +77,8 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
     dev = [d for d in rest if root(d) in dev_roots and "~" not in d.id]
     train = [d for d in rest if root(d) not in dev_roots]
     return train, dev, test
+
+
+def heldout_documents(docs: Sequence[Document], test_ids: Sequence[str]) -> list[Document]:
+    """Held-out synthetic documents (``meta.split == "test"``), not among ``test_ids``."""
+    return [d for d in docs if d.split == "test" and d.id.split("~")[0] not in set(test_ids)]

@@ -49,7 +49,8 @@ Training-data sha256: `{data.get('hash', '?')}`.
 {len(data.get('train_docs', []))} training documents ({data.get('train_chars', '?')} characters,
 {data.get('train_spans', '?')} spans, {data.get('train_windows', '?')} windows of ≤{cfg['max_length']} tokens);
 dev (early stopping): {', '.join(data.get('dev_docs', [])) or 'none'};
-frozen test: {', '.join(data.get('test_docs', [])) or 'none'}.
+frozen test: {', '.join(data.get('test_docs', [])) or 'none'};
+held-out synthetic test: {', '.join(data.get('heldout_docs', [])) or 'none'}.
 
 ## Reproduce
 
@@ -71,7 +72,8 @@ overlap-matched pairs. Scores are for the full `parse()` pipeline (model +
 grammar edge repair).
 
 {_table(meta.get('test_scores'), 'Frozen real test document(s)')}
-{_table(meta.get('dev_scores'), 'Synthetic dev documents')}
+{_table(meta.get('heldout_scores'), 'Held-out synthetic documents (set B: tables and progress reports, never trained on)')}
+{_table(meta.get('dev_scores'), 'Synthetic dev documents (used for early stopping)')}
 """
     if cv:
         text += "\n## Cross-validation by document (leave one real document out)\n\n" + cv.get("markdown", "") + "\n"

@@ -26,7 +26,7 @@ from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
 
 from .config import TrainConfig
-from .data import examples, split_documents, to_dataset
+from .data import examples, heldout_documents, split_documents, to_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,12 +176,15 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     pipe = Pipeline(TokenClassifier(model, tokenizer), meta={"model_version": "eval"})
     dev_res = evaluate(pipeline_tagger(pipe), dev_docs) if dev_docs else None
     test_res = evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None
+    held = heldout_documents(docs, cfg.test_ids)
+    held_res = evaluate(pipeline_tagger(pipe), held) if held else None
     summary = {
         "train_minutes": round(train_minutes, 2), "best_epoch": best_epoch, "history": history,
-        "dev": dev_res, "test": test_res,
+        "dev": dev_res, "test": test_res, "heldout": held_res,
         "data": {
             "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],
             "dev_docs": [d.id for d in dev_docs], "test_docs": [d.id for d in test_docs],
+            "heldout_docs": [d.id for d in held],
             "train_chars": sum(len(d.text) for d in train_docs),
             "train_spans": sum(len(d.spans) for d in train_docs),
             "train_windows": len(ds),
@@ -210,9 +213,10 @@ def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], 
         "tokenisation": "one token per non-space character (single-character pieces)",
         "config": cfg.to_dict(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        **{k: v for k, v in summary.items() if k not in ("dev", "test")},
+        **{k: v for k, v in summary.items() if k not in ("dev", "test", "heldout")},
         "dev_scores": _brief(summary.get("dev")),
         "test_scores": _brief(summary.get("test")),
+        "heldout_scores": _brief(summary.get("heldout")),
     }
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     from .model_card import write_model_card
