@@ -36,6 +36,17 @@ def _nonoverlap(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]
     return sorted(kept)
 
 
+def _merge_adjacent(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """青岛市 + 崂山区 written together are one place."""
+    out: list[tuple[int, int, str]] = []
+    for s in spans:
+        if out and out[-1][1] == s[0]:
+            out[-1] = (out[-1][0], s[1], s[2])
+        else:
+            out.append(s)
+    return out
+
+
 def jionlp_tagger(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     jio = _jio()
     out = []
@@ -52,10 +63,20 @@ def jionlp_tagger(texts: list[str]) -> list[list[tuple[int, int, str]]]:
         except Exception:
             pass
         try:
-            for loc in jio.recognize_location(text).get("domestic", []):
-                name = loc[0] if isinstance(loc, (list, tuple)) else str(loc)
-                for m in re.finditer(re.escape(name), text):
-                    spans.append((m.start(), m.end(), "LOCATION"))
+            # recognize_location returns parsed divisions, not strings: find their
+            # surface forms (full or without the unit word) in the text.
+            names: set[str] = set()
+            for loc, _count in jio.recognize_location(text).get("domestic") or []:
+                for v in loc.values():
+                    if v:
+                        names.add(v)
+                        short = re.sub(r"(省|市|区|县|自治区|自治州)$", "", v)
+                        if len(short) >= 2:
+                            names.add(short)
+            locs = []
+            for name in sorted(names, key=len, reverse=True):
+                locs.extend((m.start(), m.end(), "LOCATION") for m in re.finditer(re.escape(name), text))
+            spans.extend(_merge_adjacent(_nonoverlap(locs)))
         except Exception:
             pass
         out.append(_nonoverlap(spans))

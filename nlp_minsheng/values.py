@@ -174,20 +174,22 @@ def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "年内": 0, "全年": 0, "本年度": 0, "年度": 0,
+                  "明年": 1, "下一年度": 1, "下一年": 1, "次年": 1, "下年度": 1}
+
+
 def _year_of(token: str | None, plan_year: int | None) -> int | None:
+    """``2024年`` / ``二〇二四年`` → 2024; relative words resolve against ``plan_year``."""
     if token is None:
         return plan_year
-    if token in ("今年", "本年", "当年", "年内", "全年", "本年度", "年度"):
-        return plan_year
-    if token in ("明年", "下一年度", "下一年", "次年", "下年度"):
-        return plan_year + 1 if plan_year else None
-    m = re.match(r"(\d{4})", token)
-    if m:
-        return int(m.group(1))
-    m = re.match(r"([二〇零一三四五六七八九]{4})", token)
-    if m:
-        n = parse_number("".join("〇一二三四五六七八九"["〇一二三四五六七八九".find(c) if c != "零" else 0] for c in m.group(1)))
-        return int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in m.group(1))) if n is not None else None
+    if token in _RELATIVE_YEAR:
+        return plan_year + _RELATIVE_YEAR[token] if plan_year else None
+    digits = token.rstrip("年")
+    if len(digits) == 4 and digits.isdigit():
+        return int(digits)
+    if len(digits) == 4 and all(c in _CN_DIGIT for c in digits):
+        return int("".join(str(_CN_DIGIT[c]) for c in digits))
     return None
 
 
@@ -225,13 +227,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
         return None
     ytok, rest = m.group("y"), m.group("rest")
     rest = re.sub(r"^(年度?|度)", "", rest)
-    y = _year_of(ytok.rstrip("年") + ("年" if ytok and ytok[0].isdigit() else "") if ytok else None, plan_year)
-    if ytok and ytok[0].isdigit():
-        y = int(ytok[:4])
-    elif ytok and ytok[0] in "二〇零一三四五六七八九" and len(ytok.rstrip("年")) == 4:
-        y = int("".join(str("〇一二三四五六七八九".find(c) if c != "零" else 0) for c in ytok[:4]))
-    elif ytok:
-        y = _year_of(ytok, plan_year)
+    y = _year_of(ytok, plan_year)
     if y is None:
         return None
     if rest in ("", "年", "年度", "全年", "年内", "内", "度"):

@@ -111,3 +111,16 @@ def test_retrain_refuses_invalid_corrections(tmp_path):
                               epochs=None, promote=False, report=None, model=None)
     assert run_retrain(args) == 1
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.training
+def test_full_training_reproduces_the_shipped_card(tmp_path):
+    """Full run of the default config (≈20 min on 2 cores): same frozen-test F1 as the shipped card."""
+    from training.config import TrainConfig
+    from training.train import train
+
+    shipped = json.loads((ROOT / "models" / "minsheng-ner-v1" / "meta.json").read_text())
+    cfg = TrainConfig.from_yaml(ROOT / "training" / "configs" / "default.yaml", output_dir=str(tmp_path / "m"))
+    res = train(cfg, progress=False)
+    assert res["data"]["hash"] == shipped["data"]["hash"]
+    assert res["test"]["strict"]["micro"]["f1"] == pytest.approx(shipped["test_scores"]["strict"]["micro"]["f1"], abs=0.02)

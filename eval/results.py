@@ -1,0 +1,155 @@
+"""Regenerate eval/RESULTS.md (and eval/f1_by_label.png) in one command.
+
+    python -m eval.results                # evaluate now + read cv.json / benchmark.json
+    python -m eval.results --benchmark    # also re-run the speed benchmark first
+    python -m eval.results --crossval     # also re-run cross-validation first (long)
+
+The frozen-test table is computed in this run; cross-validation and
+benchmark tables come from the JSON files those scripts wrote (their dates
+are printed beside them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "eval"
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def frozen_test() -> tuple[dict, list[str]]:
+    from nlp_minsheng.baselines import jieba_tagger, jionlp_tagger
+    from nlp_minsheng.corpus import iter_corpus
+    from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+    from nlp_minsheng.model import load_meta
+    from nlp_minsheng.pipeline import Pipeline, default_model_path
+
+    meta = load_meta(default_model_path())
+    test_ids = meta.get("config", {}).get("test_ids", ["seed-002"])
+    docs = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if d.id in test_ids]
+    systems = {
+        "model": pipeline_tagger(Pipeline.from_pretrained()),
+        "model int8": pipeline_tagger(Pipeline.from_pretrained(quantize="int8")),
+        "model, no edge repair": pipeline_tagger(Pipeline.from_pretrained(repair=False)),
+        "rules": pipeline_tagger(Pipeline.rules_only()),
+        "jionlp": jionlp_tagger,
+        "jieba": jieba_tagger,
+    }
+    return {k: evaluate(v, docs) for k, v in systems.items()}, test_ids
+
+
+def table(results: dict, kind: str) -> str:
+    from nlp_minsheng.labels import LABELS
+
+    lines = ["| system | " + " | ".join(LABELS) + " | micro | macro |", "|" + " --- |" * (len(LABELS) + 3)]
+    for name, r in results.items():
+        lines.append(f"| {name} | " + " | ".join(f"{r[kind][lab]['f1']:.3f}" for lab in LABELS)
+                     + f" | {r[kind]['micro']['f1']:.3f} | {r[kind]['macro_f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def value_table(results: dict) -> str:
+    from nlp_minsheng.labels import LABELS
+
+    lines = ["| system | " + " | ".join(LABELS) + " |", "|" + " --- |" * (len(LABELS) + 1)]
+    for name, r in results.items():
+        cells = []
+        for lab in LABELS:
+            acc, n = r["value_accuracy"][lab]
+            cells.append("–" if acc is None else f"{acc:.3f} (n={n})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot(results: dict, cv: dict | None, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from nlp_minsheng.labels import LABELS
+
+    fig, axes = plt.subplots(1, 2 if cv else 1, figsize=(12 if cv else 7, 4), squeeze=False)
+    names = ["model", "rules", "jionlp", "jieba"]
+    width = 0.2
+    ax = axes[0][0]
+    for k, name in enumerate(names):
+        ax.bar([i + k * width for i in range(len(LABELS))], [results[name]["strict"][lab]["f1"] for lab in LABELS],
+               width, label=name)
+    ax.set_xticks([i + 1.5 * width for i in range(len(LABELS))], LABELS)
+    ax.set_ylim(0, 1)
+    ax.set_title("Strict F1, frozen real test document")
+    ax.legend()
+    if cv:
+        ax = axes[0][1]
+        for k, name in enumerate(names):
+            ax.bar([i + k * width for i in range(len(LABELS))], [cv["mean"][name]["strict"][lab] for lab in LABELS],
+                   width, label=name)
+        ax.set_xticks([i + 1.5 * width for i in range(len(LABELS))], LABELS)
+        ax.set_ylim(0, 1)
+        ax.set_title("Strict F1, leave-one-real-document-out CV (mean)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--benchmark", action="store_true")
+    ap.add_argument("--crossval", action="store_true")
+    args = ap.parse_args(argv)
+    if args.crossval:
+        subprocess.run([sys.executable, "-m", "eval.crossval", "--reuse-shipped"], cwd=ROOT, check=True)
+    if args.benchmark:
+        subprocess.run([sys.executable, str(EVAL / "benchmark.py")], cwd=ROOT, check=True)
+    results, test_ids = frozen_test()
+    cv = json.loads((EVAL / "cv.json").read_text(encoding="utf-8")) if (EVAL / "cv.json").exists() else None
+    bench = json.loads((EVAL / "benchmark.json").read_text(encoding="utf-8")) if (EVAL / "benchmark.json").exists() else None
+    retrain = (EVAL / "retrain_report.md").read_text(encoding="utf-8") if (EVAL / "retrain_report.md").exists() else None
+    plot(results, cv, EVAL / "f1_by_label.png")
+    out = [f"# Results\n\nGenerated {time.strftime('%Y-%m-%d %H:%M')} by `python -m eval.results` at commit "
+           f"`{_commit()}` on {platform.machine()} with {os.cpu_count()} cores (Python {platform.python_version()}).\n",
+           f"## Frozen real test document ({', '.join(test_ids)}), never trained on\n",
+           "Strict span F1 (same start, end, label):\n", table(results, "strict"),
+           "\nOverlap F1 (same label, any overlap, one-to-one):\n", table(results, "overlap"),
+           "\nValue accuracy on overlap-matched spans (AMOUNT yuan, DEADLINE start/end, TARGET quantity+unit, "
+           "LOCATION adcode; the gold span's value is computed by the same normalisers):\n", value_table(results),
+           "\nLabel confusions of the model: `" + json.dumps(results["model"]["confusion"], ensure_ascii=False) + "`\n",
+           "![per-label F1](f1_by_label.png)\n"]
+    if cv:
+        out += [f"## Cross-validation by document ({cv['date']})\n", cv["markdown"], ""]
+    else:
+        out.append("## Cross-validation\n\n_Not run yet: `python -m eval.crossval`._\n")
+    if bench:
+        out += [f"## Speed and memory ({bench['date']}, {bench['machine']}, {bench['chars']} characters)\n",
+                "| configuration | chars/s | docs/s | cold start s | peak RSS MB | × regex speed |",
+                "| --- | --- | --- | --- | --- | --- |"]
+        for r in bench["rows"]:
+            out.append(f"| {r['name']} | {r['chars_per_s']} | {r['docs_per_s']} | {r['cold_start_s']} | "
+                       f"{r['peak_rss_mb']} | {r['ratio_to_regex']} |")
+        out.append("")
+    if retrain:
+        out += ["## Last retrain comparison\n", retrain.split("\n", 1)[1] if "\n" in retrain else retrain]
+    (EVAL / "RESULTS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+    (EVAL / "frozen_test.json").write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_doc"}
+                                                      for k, v in results.items()}, ensure_ascii=False, indent=1),
+                                           encoding="utf-8")
+    print((EVAL / "RESULTS.md").read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,76 @@
+"""The real shipped model: loads offline, meets its card, tags every seed with exact offsets."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+import nlp_minsheng
+from nlp_minsheng import parse, parse_batch
+
+from .conftest import SHIPPED, seed_texts
+
+pytestmark = pytest.mark.slow
+SEEDS = seed_texts()
+
+
+def test_shipped_files_and_size():
+    names = {p.name for p in SHIPPED.iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"} <= names
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    size = sum(p.stat().st_size for p in SHIPPED.iterdir() if p.is_file())
+    assert size <= 64 * 1024 * 1024
+    meta = json.loads((SHIPPED / "meta.json").read_text())
+    assert meta["label_schema_version"] == nlp_minsheng.SCHEMA_VERSION
+    assert meta["test_scores"]["strict"]["micro"]["f1"] > 0
+
+
+def test_parse_offline_on_every_seed(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    plans = parse_batch(list(SEEDS.values()))
+    for (doc_id, text), plan in zip(SEEDS.items(), plans):
+        assert plan.items, doc_id
+        assert plan.entities, doc_id
+        for e in plan.entities:
+            assert text[e.start : e.end] == e.text
+            assert 0.0 < e.score <= 1.0
+            assert e.label in nlp_minsheng.LABELS
+        json.loads(plan.to_json())
+
+
+def test_default_pipeline_is_cached():
+    assert nlp_minsheng.get_default_pipeline() is nlp_minsheng.get_default_pipeline()
+
+
+def test_known_spans_on_the_spec_sentence():
+    plan = parse("2024年计划新增车位不少于30000个，总投资约500万元。")
+    got = {(e.text, e.label) for e in plan.entities}
+    assert ("约500万元", "AMOUNT") in got
+    assert ("不少于30000个", "TARGET") in got
+    amount = next(e for e in plan.entities if e.label == "AMOUNT")
+    assert str(amount.value["yuan"]) == "5000000" and amount.value["role"] == "投资"
+
+
+def test_frozen_test_score_matches_card():
+    """Re-scoring the frozen test document gives the number written in the card."""
+    from nlp_minsheng.corpus import read_jsonl
+    from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+    from nlp_minsheng.pipeline import get_default_pipeline
+
+    meta = json.loads((SHIPPED / "meta.json").read_text())
+    gold = Path(__file__).resolve().parent.parent / "annotations" / "gold" / "seeds.jsonl"
+    docs = [d for d in read_jsonl(gold) if d.id in meta["config"]["test_ids"]]
+    res = evaluate(pipeline_tagger(get_default_pipeline()), docs)
+    assert res["strict"]["micro"]["f1"] == pytest.approx(meta["test_scores"]["strict"]["micro"]["f1"], abs=0.005)
+
+
+def test_env_override_points_elsewhere(tmp_path, monkeypatch):
+    from nlp_minsheng.pipeline import default_model_path
+
+    monkeypatch.setenv("NLP_MINSHENG_MODEL", str(tmp_path))
+    assert default_model_path() == tmp_path
+    monkeypatch.delenv("NLP_MINSHENG_MODEL")
+    assert default_model_path() == SHIPPED
+    assert "NLP_MINSHENG_MODEL" not in os.environ
