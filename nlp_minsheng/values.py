@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from .numbers import RANGE_RE, parse_number, parse_range
+from .numbers import RANGE_RE, parse_range
 from .textnorm import normalize
 
 # Comparators: prefix words and suffix words, mapped to the spec's symbols.
