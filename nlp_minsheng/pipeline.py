@@ -68,8 +68,9 @@ class Pipeline:
     """Tags one or many plans.  Use :meth:`from_pretrained` or :meth:`rules_only`.
 
     ``tagger`` is a :class:`~nlp_minsheng.model.TokenClassifier` or ``None``
-    (rules only).  ``repair=True`` lets the value grammar fix TARGET/AMOUNT
-    span edges the model cut short.
+    (rules only).  ``repair=True`` lets the value grammar fix TARGET/AMOUNT/
+    DEADLINE span edges the model cut short and drop fragments no grammar
+    accepts (``repair=False`` gives the raw model spans, trimmed).
     """
 
     def __init__(self, tagger: Any | None = None, *, repair: bool = True, meta: dict[str, Any] | None = None) -> None:
@@ -158,8 +159,12 @@ class Pipeline:
             if self.repair and self.tagger is not None:
                 s, e = rules.repair_span(nt, s, e, sp.label)
             s, e = _trim(nt, s, e)
-            if e > s:
-                fixed.append((s, e, sp.label, sp.score))
+            if e <= s:
+                continue
+            if (self.repair and self.tagger is not None
+                    and not rules.grammatical(nt[s:e], sp.label, table_cell=rules.is_table_cell(nt, s, e))):
+                continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
+            fixed.append((s, e, sp.label, sp.score))
         fixed = _non_overlapping(fixed)
         year = plan_year or infer_year(nt)
         region = _infer_region(nt, fixed)

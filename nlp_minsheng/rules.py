@@ -173,11 +173,11 @@ def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     return sorted(kept)
 
 
-_EDGE = {"AMOUNT": AMOUNT_RE, "TARGET": TARGET_RE}
+_EDGE = {"AMOUNT": AMOUNT_RE, "TARGET": TARGET_RE, "DEADLINE": DEADLINE_RE}
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
-    """Snap a predicted TARGET/AMOUNT span to the value grammar match that overlaps it.
+    """Snap a predicted TARGET/AMOUNT/DEADLINE span to the grammar match that overlaps it most.
 
     The model often drops the leading digits (``5万名`` → ``万名``) or the
     currency unit; when a grammar match overlaps the prediction, its edges
@@ -194,3 +194,34 @@ def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             if best is None or ov > min(end, best[1]) - max(start, best[0]):
                 best = (m.start(), m.end())
     return best if best else (start, end)
+
+
+def is_table_cell(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is the whole content of a table cell (``| 500 |`` or a line of its own)."""
+    left = max(text.rfind("|", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find("|", end), text.find("\n", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    return not text[left + 1 : start].strip() and not text[end:right].strip()
+
+
+def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:
+    """Can ``text`` (normalised) be a span of ``label`` at all?  Used to drop model fragments.
+
+    A one-character place (``河``), money or a date without a number or time
+    word, a quantity with neither unit nor 万/亿 (a bare ``6``) are not —
+    except a bare number filling a table cell, whose unit is in the header.
+    """
+    from .values import normalize_amount, normalize_deadline, normalize_target
+
+    if table_cell and label in ("AMOUNT", "TARGET") and re.fullmatch(r"\d+(?:\.\d+)?", text):
+        return True
+    if label == "LOCATION":
+        return len(text) >= 2
+    if label == "AMOUNT":
+        return normalize_amount(text) is not None
+    if label == "DEADLINE":
+        return normalize_deadline(text, plan_year=2000) is not None
+    if label == "TARGET":
+        v = normalize_target(text)
+        return v is not None and (v["unit"] is not None or bool(re.search(r"[万亿]", text)))
+    return True

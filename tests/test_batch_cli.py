@@ -104,3 +104,27 @@ def test_cli_parse_json_and_table(tmp_path, capsys):
 def test_cli_missing_file_is_clear(tmp_path):
     with pytest.raises(SystemExit, match="expected a text file"):
         cli(["parse", str(tmp_path / "missing.txt"), "--rules"])
+
+
+def test_review_export_from_batch_output_least_confident_first(tmp_path, tiny_model_dir):
+    folder = _corpus(tmp_path, 4)
+    out = tmp_path / "out.jsonl"
+    run_batch([str(folder)], out, model=str(tiny_model_dir), progress=False)
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    review = tmp_path / "review.json"
+    assert cli(["export", str(out), "--for", "label-studio", "-o", str(review)]) == 0
+    tasks = json.loads(review.read_text(encoding="utf-8"))
+    assert len(tasks) == len(rows)
+    mins = []
+    for t in tasks:
+        pred = t["predictions"][0]
+        assert pred["model_version"] == "tiny-random"
+        text = t["data"]["text"]
+        for r in pred["result"]:
+            v = r["value"]
+            assert text[v["start"] : v["end"]] == v["text"] and 0 < r["score"] <= 1
+        mins.append(min((r["score"] for r in pred["result"]), default=1.0))
+    assert mins == sorted(mins), "least confident documents first"
+    doccano = tmp_path / "review.jsonl"
+    assert cli(["export", str(out), "--for", "doccano", "-o", str(doccano)]) == 0
+    assert len(doccano.read_text(encoding="utf-8").splitlines()) == len(rows)

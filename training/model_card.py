@@ -69,7 +69,9 @@ python -m training.train --config training/configs/default.yaml
 Strict = same start, end and label; overlap = same label, any overlap
 (one-to-one). Value accuracy compares the normalised values of
 overlap-matched pairs. Scores are for the full `parse()` pipeline (model +
-grammar edge repair).
+grammar edge repair), computed {meta.get('scored', {}).get('at', meta['created'])} with package
+version {meta.get('scored', {}).get('package_version', meta['package_version'])}
+(`python -m training.train --rescore DIR` recomputes them for unchanged weights).
 
 {_table(meta.get('test_scores'), 'Frozen real test document(s)')}
 {_table(meta.get('heldout_scores'), 'Held-out synthetic documents (set B: tables and progress reports, never trained on)')}

@@ -213,6 +213,7 @@ def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], 
         "tokenisation": "one token per non-space character (single-character pieces)",
         "config": cfg.to_dict(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "scored": {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__},
         **{k: v for k, v in summary.items() if k not in ("dev", "test", "heldout")},
         "dev_scores": _brief(summary.get("dev")),
         "test_scores": _brief(summary.get("test")),
@@ -232,6 +233,30 @@ def _brief(res: dict[str, Any] | None) -> dict[str, Any] | None:
             "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
 
 
+def rescore(model_dir: Path) -> dict[str, Any]:
+    """Re-evaluate a saved model's dev/test/held-out documents with the current pipeline code.
+
+    The weights are untouched; used when post-processing changed after training.
+    The card says when and with which package version the scores were computed.
+    """
+    from nlp_minsheng.pipeline import Pipeline
+
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    cfg = TrainConfig(**meta["config"])
+    by_id = {d.id: d for d in load_docs(cfg)}
+    pipe = Pipeline.from_pretrained(model_dir)
+    for key, ids in (("dev_scores", "dev_docs"), ("test_scores", "test_docs"), ("heldout_scores", "heldout_docs")):
+        docs = [by_id[i] for i in meta["data"].get(ids, []) if i in by_id]
+        meta[key] = _brief(evaluate(pipeline_tagger(pipe), docs)) if docs else None
+    meta["scored"] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__}
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    from .model_card import write_model_card
+
+    write_model_card(model_dir, meta)
+    return meta
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--config", default=str(ROOT / "training/configs/default.yaml"), help="YAML training config")
@@ -239,7 +264,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, help="override epochs")
     ap.add_argument("--num-layers", type=int, help="override num_layers")
     ap.add_argument("--max-docs", type=int, help="use at most this many training documents (smoke test)")
+    ap.add_argument("--rescore", metavar="MODEL_DIR", help="only re-evaluate a saved model with the current pipeline")
     args = ap.parse_args(argv)
+    if args.rescore:
+        meta = rescore(Path(args.rescore))
+        log("test strict micro F1: " + str(meta["test_scores"] and meta["test_scores"]["strict"]["micro"]["f1"]))
+        return 0
     cfg = TrainConfig.from_yaml(args.config, output_dir=args.output_dir, epochs=args.epochs,
                                 num_layers=args.num_layers, max_docs=args.max_docs)
     res = train(cfg)
