@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import threading
@@ -178,20 +179,28 @@ class Pipeline:
             entities.append(Entity(os_, oe, label, original[os_:oe], round(score, 4), value,
                                    "rules" if self.tagger is None else "model"))
         entities.sort(key=lambda x: x.start)
+        starts = [x.start for x in entities]
         items = []
-        for k, seg in enumerate(segment(nt)):
-            os_, _ = norm.to_original(seg.start, seg.start + 1) if seg.end > seg.start else (0, 0)
-            _, oe = norm.to_original(seg.end - 1, seg.end) if seg.end > seg.start else (0, 0)
-            inside = tuple(x for x in entities if os_ <= x.start and x.end <= oe)
-            items.append(Item(k + 1, seg.title, os_, oe, inside))
+        for seg in segment(nt):
+            if seg.end <= seg.start:
+                continue
+            os_, oe = norm.to_original(seg.start, seg.end)
+            # Entities are sorted and non-overlapping: bisect instead of a scan per item.
+            lo, hi = bisect.bisect_left(starts, os_), bisect.bisect_left(starts, oe)
+            inside = tuple(x for x in entities[lo:hi] if x.end <= oe)
+            items.append(Item(len(items) + 1, seg.title, os_, oe, inside))
         return Plan(text=original, year=year, region=region, items=tuple(items), entities=tuple(entities), meta=meta)
 
 
 def _non_overlapping(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
     """Edge repair can make neighbours overlap: keep the higher-scoring span."""
+    if not spans:
+        return []
+    taken = bytearray(max(e for _, e, _, _ in spans))
     kept: list[tuple[int, int, str, float]] = []
     for sp in sorted(spans, key=lambda x: -x[3]):
-        if not any(sp[0] < k[1] and k[0] < sp[1] for k in kept):
+        if not any(taken[sp[0] : sp[1]]):
+            taken[sp[0] : sp[1]] = b"\x01" * (sp[1] - sp[0])
             kept.append(sp)
     return sorted(kept)
 

@@ -77,11 +77,12 @@ def tag_amounts(text: str) -> list[tuple[int, int, str]]:
     return _spans(AMOUNT_RE, text, "AMOUNT")
 
 
-def tag_targets(text: str, taken: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def tag_targets(text: str, taken: bytearray | None = None) -> list[tuple[int, int, str]]:
+    """Quantities with a measure word; ``taken`` marks characters already labelled (money, dates)."""
     out = []
     for m in TARGET_RE.finditer(text):
         s, e = m.start(), m.end()
-        if any(s < te and ts < e for ts, te, _ in taken):
+        if taken is not None and any(taken[s:e]):
             continue
         if s > 0 and (text[s - 1].isdigit() or text[s - 1] == "."):
             continue
@@ -154,22 +155,24 @@ def _table_columns(text: str) -> list[tuple[int, int, str]]:
 
 
 def tag(text: str) -> list[tuple[int, int, str]]:
-    """All rule spans on normalised text, non-overlapping, sorted."""
-    spans = tag_amounts(text) + _table_columns(text)
-    spans += tag_deadlines(text)
-    spans = _resolve(spans)
-    spans += tag_targets(text, spans)
-    spans = _resolve(spans)
-    locs = [s for s in tag_locations(text) if not any(s[0] < e and b < s[1] for b, e, _ in spans)]
-    return _resolve(spans + locs)
+    """All rule spans on normalised text, non-overlapping, sorted.
 
-
-def _resolve(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Drop overlaps, keeping the earlier-listed (higher-priority) then longer span."""
+    Priority: money and table cells, then dates, then quantities, then places;
+    a character claimed by an earlier span is not given to a later one.
+    """
+    taken = bytearray(len(text))
     kept: list[tuple[int, int, str]] = []
-    for s in spans:
-        if not any(s[0] < k[1] and k[0] < s[1] for k in kept):
-            kept.append(s)
+
+    def claim(spans: list[tuple[int, int, str]]) -> None:
+        for s, e, lab in spans:
+            if e > s and not any(taken[s:e]):
+                taken[s:e] = b"\x01" * (e - s)
+                kept.append((s, e, lab))
+
+    claim(tag_amounts(text) + _table_columns(text))
+    claim(tag_deadlines(text))
+    claim(tag_targets(text, taken))
+    claim(tag_locations(text))
     return sorted(kept)
 
 
