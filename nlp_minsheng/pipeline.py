@@ -206,16 +206,23 @@ def _non_overlapping(spans: list[tuple[int, int, str, float]]) -> list[tuple[int
 
 
 def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | None:
-    """The first LOCATION in the title lines, else the first one in the opening 300 characters."""
+    """The plan's own place: an administrative division the gazetteer knows.
+
+    First such LOCATION in the title lines, else the one named most often
+    (a plan names its own city or district again and again), else ``None``.
+    """
     head_end = max((e for _, e, _ in header_lines(text, 4)), default=0)
-    locs = [(s, e) for s, e, lab, _ in spans if lab == "LOCATION"]
-    for s, e in locs:
-        if e <= head_end:
-            return text[s:e]
-    for s, e in locs:
-        if e <= 300:
-            return text[s:e]
-    return None
+    known = [(s, text[s:e]) for s, e, lab, _ in spans
+             if lab == "LOCATION" and normalize_location(text[s:e]) is not None]
+    for s, name in known:
+        if s < head_end:
+            return name
+    if not known:
+        return None
+    counts: dict[str, int] = {}
+    for _, name in known:
+        counts[name] = counts.get(name, 0) + 1
+    return max(counts, key=lambda n: (counts[n], -next(s for s, m in known if m == n)))
 
 
 _TABLE_UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]")

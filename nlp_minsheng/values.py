@@ -148,9 +148,13 @@ def target_metric(before: str, after: str) -> str | None:
     right = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(after) if after else "")[0]
     verbs = list(_VERB_RE.finditer(left))
     if not verbs:
-        obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将)+", "", left)
-        obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计)+$", "", obj)
-        return obj[-8:] or None
+        # No action verb: the metric is the subject before the comparator
+        # (开放时间均不少于…的50% → 开放时间).
+        cut = re.search(r"不少于|不低于|不超过|达到|提高到|提升至|超过|控制在|缩短至", left)
+        obj = left[: cut.start()] if cut else left
+        obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将|所有)+", "", obj)
+        obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计)+$", "", obj)
+        return obj[-10:] or None
     v = verbs[-1]
     obj = left[v.end():]
     obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计|总数|数量|人数|面积|规模)+$", "", obj)
