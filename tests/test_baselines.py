@@ -23,3 +23,12 @@ def test_jieba_baseline():
     _valid(spans[0])
     assert spans[1] == []
     assert any(lab == "TARGET" and TEXT[s:e] == "2个" for s, e, lab in spans[0])
+
+
+def test_lac_baseline():
+    from nlp_minsheng.baselines import lac_tagger
+
+    spans = lac_tagger([TEXT + "\n第二行在平湖市"])[0]
+    assert all(lab in LABELS for _, _, lab in spans)
+    got = {((TEXT + "\n第二行在平湖市")[s:e], lab) for s, e, lab in spans}
+    assert ("平湖市", "LOCATION") in got
