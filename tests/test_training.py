@@ -124,3 +124,18 @@ def test_full_training_reproduces_the_shipped_card(tmp_path):
     res = train(cfg, progress=False)
     assert res["data"]["hash"] == shipped["data"]["hash"]
     assert res["test"]["strict"]["micro"]["f1"] == pytest.approx(shipped["test_scores"]["strict"]["micro"]["f1"], abs=0.02)
+
+
+def test_merge_rules():
+    from training.retrain import merge
+
+    gold = [Document("a", "x1", [], {"split": "train"}), Document("b", "x2", [], {"split": "test"}),
+            Document("seed-002", "x3", [])]
+    fixes = [Document("a", "x1", [(0, 2, "TARGET")]), Document("b", "x2", [(0, 1, "LOCATION")]),
+             Document("new", "y", []), Document("seed-002", "x3", [(0, 1, "TARGET")])]
+    merged, stats = merge(gold, fixes, {"seed-002"})
+    assert stats == {"replaced": 2, "added": 1, "refused_frozen": 1}
+    by_id = {d.id: d for d in merged}
+    assert len(merged) == 4 and by_id["a"].spans == [(0, 2, "TARGET")]
+    assert by_id["b"].meta["split"] == "train" and by_id["b"].meta["corrected"]
+    assert by_id["seed-002"].spans == []  # the frozen test document is never replaced

@@ -42,8 +42,8 @@ def merge(gold: list[Document], corrections: list[Document], frozen: set[str]) -
         if c.id.split("~")[0] in frozen:
             stats["refused_frozen"] += 1
             continue
-        c.meta = {**(by_id[c.id].meta if c.id in by_id else {}), **c.meta, "corrected": True}
-        c.meta.setdefault("split", "train")
+        # A reviewed document is training material from now on, whatever split it had.
+        c.meta = {**(by_id[c.id].meta if c.id in by_id else {}), **c.meta, "corrected": True, "split": "train"}
         stats["replaced" if c.id in by_id else "added"] += 1
         by_id[c.id] = c
     return list(by_id.values()), stats
