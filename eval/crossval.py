@@ -41,12 +41,13 @@ def folds(docs: list[Any]) -> list[str]:
 
 
 def markdown(cv: dict[str, Any]) -> str:
-    systems = list(cv["mean"])
-    lines = ["Mean strict F1 over folds (each fold = one held-out real document):", "",
+    systems = list(cv["pooled"])
+    lines = ["Strict F1 pooled over the folds (each fold = one held-out real document; counts summed "
+             "over the five held-out documents):", "",
              "| system | " + " | ".join(LABELS) + " | micro | overlap micro |",
              "|" + " --- |" * (len(LABELS) + 3)]
     for s in systems:
-        m = cv["mean"][s]
+        m = cv["pooled"][s]
         lines.append(f"| {s} | " + " | ".join(f"{m['strict'][lab]:.3f}" for lab in LABELS)
                      + f" | {m['strict']['micro']:.3f} | {m['overlap']['micro']:.3f} |")
     lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " |",
@@ -58,11 +59,21 @@ def markdown(cv: dict[str, Any]) -> str:
 
 
 def summarise(fold_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pooled over folds: tp/fp/fn summed across held-out documents, then F1.
+
+    (A plain mean of per-fold F1 would count a fold with no AMOUNT at all as 0.)
+    """
+    from nlp_minsheng.scoring import PRF
+
     systems = fold_rows[0]["scores"].keys()
     out = {}
     for s in systems:
-        out[s] = {kind: {lab: round(mean(f["scores"][s][kind][lab]["f1"] for f in fold_rows), 4)
-                         for lab in (*LABELS, "micro")} for kind in ("strict", "overlap")}
+        out[s] = {}
+        for kind in ("strict", "overlap"):
+            out[s][kind] = {}
+            for lab in (*LABELS, "micro"):
+                prf = PRF(*(sum(f["scores"][s][kind][lab][k] for f in fold_rows) for k in ("tp", "fp", "fn")))
+                out[s][kind][lab] = round(prf.f1, 4)
     return out
 
 
@@ -74,11 +85,16 @@ def main(argv: list[str] | None = None) -> int:
                     help="use the shipped model for the fold of its own frozen test document")
     ap.add_argument("--epochs", type=int)
     ap.add_argument("--max-minutes", type=float)
+    ap.add_argument("--fresh", action="store_true", help="ignore folds already in eval/cv.json")
+    ap.add_argument("--summarise-only", action="store_true", help="recompute the summary of eval/cv.json")
     args = ap.parse_args(argv)
     base_cfg = TrainConfig.from_yaml(args.config, epochs=args.epochs, max_minutes=args.max_minutes)
+    if args.summarise_only:
+        _write({f["test"]: f for f in json.loads(OUT.read_text(encoding="utf-8"))["folds"]}, ROOT / base_cfg.output_dir)
+        return 0
     docs = load_docs(base_cfg)
     wanted = args.folds.split(",") if args.folds else folds(docs)
-    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() else {"folds": []}
+    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() and not args.fresh else {"folds": []}
     rows = {f["test"]: f for f in previous.get("folds", [])}
     shipped = ROOT / base_cfg.output_dir
     for held in wanted:
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _write(rows: dict[str, Any], shipped: Path) -> None:
     fold_rows = [rows[k] for k in sorted(rows)]
-    cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "mean": summarise(fold_rows)}
+    cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "pooled": summarise(fold_rows)}
     cv["markdown"] = markdown(cv)
     OUT.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
     if shipped.is_dir():
