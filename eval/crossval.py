@@ -18,7 +18,6 @@ import json
 import shutil
 import time
 from pathlib import Path
-from statistics import mean
 from typing import Any
 
 from nlp_minsheng.baselines import jieba_tagger, jionlp_tagger
