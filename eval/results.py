@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"**Goal 10,000 chars/s: not met** — the fastest model configuration reaches "
                     f"{max(r['chars_per_s'] for r in bench['rows'] if r['name'].startswith('model')):,} chars/s "
                     "(the remaining cost is the 4-layer encoder itself; next levers: distil to 2 layers, "
-                    "ONNX Runtime int8, which gave ×1.26 over its fp32 in a quick trial not repeated on an idle "
+                    "ONNX Runtime int8, which gave ×1.24 over ORT fp32 (and ORT fp32 ≈ torch fp32) in a quick trial run while training was using the cores, not repeated on an idle "
                     "machine). Peak RSS stays under 1 GB in every configuration."]
         out.append("")
     if retrain:
