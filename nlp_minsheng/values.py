@@ -174,6 +174,15 @@ _QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4":
 _RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
 
 
+def _day(y: int, m: int, d: int) -> tuple[date, date] | None:
+    """A single calendar day as a (start, end) pair; ``None`` for 2月30日 and the like."""
+    try:
+        day = date(y, m, d)
+    except ValueError:
+        return None
+    return day, day
+
+
 def _month_end(y: int, m: int) -> date:
     return date(y, m, calendar.monthrange(y, m)[1])
 
@@ -215,16 +224,12 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
     # Dotted or slashed numeric months: 2023.01, 2023/1, 2023-01
     m = re.fullmatch(r"(\d{4})[./-](\d{1,2})(?:[./-](\d{1,2}))?", s)
     if m:
-        y, mo = int(m.group(1)), int(m.group(2))
+        mo = int(m.group(2))
         if not 1 <= mo <= 12:
             return None
         if m.group(3):
-            try:
-                d = date(y, mo, int(m.group(3)))
-            except ValueError:
-                return None
-            return d, d
-        return date(y, mo, 1), _month_end(y, mo)
+            return _day(int(m.group(1)), mo, int(m.group(3)))
+        return date(int(m.group(1)), mo, 1), _month_end(int(m.group(1)), mo)
     m = re.fullmatch(
         rf"(?P<y>{_YEAR}|{_REL_YEAR})?\s*(?P<rest>.*?)", s)
     if not m:
@@ -266,11 +271,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
         if mo is None:
             return None
         if mm.group(4):
-            try:
-                d = date(y, mo, int(mm.group(4)))
-            except ValueError:
-                return None
-            return d, d
+            return _day(y, mo, int(mm.group(4)))
         part = mm.group(3)
         last = _month_end(y, mo)
         if part in ("底", "末", "下旬"):
