@@ -123,8 +123,11 @@ def _copy(text: str, a: int, b: int, out: list[str], starts: list[int], ends: li
         if ch in _ZERO_WIDTH:
             continue
         folded = _fold_char(ch)
-        if unicodedata.category(folded) == "Cc" and folded not in "\n\t":
+        cat = unicodedata.category(folded)
+        if cat == "Cc" and folded not in "\n\t":
             folded = " "
+        elif cat == "Cs":  # lone surrogate (broken UTF-16 input): not encodable, OpenCC would crash
+            folded = "\ufffd"
         out.append(folded)
         starts.append(i)
         ends.append(i + 1)
