@@ -45,9 +45,10 @@ def _pipeline(args: argparse.Namespace) -> Any:
 def _fmt_value(v: dict[str, Any] | None) -> str:
     if not v:
         return ""
-    keep = {k: val for k, val in v.items() if val not in (None, "", "=") and k != "high" or (k == "high" and v.get("low") != val)}
-    if keep.get("low") is not None and keep.get("low") == v.get("high"):
-        keep.pop("low")
+    keep = {k: val for k, val in v.items() if val not in (None, "", "=")}
+    if keep.get("low") == keep.get("high"):  # a single number is already shown as quantity/yuan
+        keep.pop("low", None)
+        keep.pop("high", None)
     return ", ".join(f"{k}={val}" for k, val in keep.items())
 
 
