@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, rules
+from .corpus import ALLOWED_TRAILING
 from .decode import Span, decode
 from .labels import SCHEMA_VERSION
 from .results import Entity, Item, Plan
@@ -20,7 +21,6 @@ from .textnorm import NormalizedText, normalize
 from .values import normalize_amount, normalize_deadline, normalize_location, normalize_target
 
 DEFAULT_MODEL_NAME = "minsheng-ner-v1"
-_KEEP_TRAILING = set("%‰号)）")
 
 
 def default_model_path() -> Path:
@@ -49,7 +49,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     def bad(ch: str, trailing: bool) -> bool:
         if ch.isspace():
             return True
-        if trailing and ch in _KEEP_TRAILING:
+        if trailing and ch in ALLOWED_TRAILING:
             return False
         return unicodedata.category(ch)[0] in "PZC" or ch in "|"
 

@@ -12,33 +12,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import unicodedata
 from pathlib import Path
 
+from nlp_minsheng.corpus import Document, validate
 from nlp_minsheng.markup import parse_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "annotations" / "src"
 GOLD = ROOT / "annotations" / "gold"
 SEEDS = ROOT.parent / "shared" / "seeds"
-ALLOWED_TRAILING = set("%‰号)）")
 HELDOUT_PREFIXES = ("syn-b",)
 
 
 def span_problems(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
-    problems = []
-    prev_end = -1
-    for s, e, lab in sorted(spans):
-        frag = text[s:e]
-        if s < prev_end:
-            problems.append(f"overlap at {s}: {frag!r}")
-        prev_end = max(prev_end, e)
-        first, last = frag[0], frag[-1]
-        if first.isspace() or unicodedata.category(first).startswith("P"):
-            problems.append(f"{lab} {frag!r} at {s} starts with whitespace/punctuation")
-        if last.isspace() or (unicodedata.category(last).startswith("P") and last not in ALLOWED_TRAILING):
-            problems.append(f"{lab} {frag!r} at {s} ends with whitespace/punctuation")
-    return problems
+    """The same checks as ``python -m nlp_minsheng validate`` (one implementation)."""
+    return [p.message for p in validate(Document("", text, list(spans)))]
 
 
 def seed_source(doc_id: str) -> Path:
