@@ -32,11 +32,10 @@ def _value_fn(docs: Sequence[Document]) -> Callable[[int, tuple[int, int, str]],
             cache[d] = (norm, infer_year(norm.text))
         norm, year = cache[d]
         s, e, lab = span
-        # Original offsets → normalised offsets (first/last normalised char inside the span).
-        idx = [i for i in range(len(norm.text)) if norm.starts[i] >= s and norm.ends[i] <= e]
-        if not idx:
+        inside = norm.from_original(s, e)
+        if inside is None:
             return None
-        return comparable_value(lab, _value(norm.text, idx[0], idx[-1] + 1, lab, year, None))
+        return comparable_value(lab, _value(norm.text, inside[0], inside[1], lab, year, None))
 
     return fn
 

@@ -220,9 +220,11 @@ def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | 
     if not known:
         return None
     counts: dict[str, int] = {}
-    for _, name in known:
+    first: dict[str, int] = {}
+    for s, name in known:
         counts[name] = counts.get(name, 0) + 1
-    return max(counts, key=lambda n: (counts[n], -next(s for s, m in known if m == n)))
+        first.setdefault(name, s)
+    return max(counts, key=lambda n: (counts[n], -first[n]))
 
 
 _TABLE_UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]")

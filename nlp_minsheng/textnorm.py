@@ -8,6 +8,7 @@ the half-open range of original characters it came from.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -39,6 +40,18 @@ class NormalizedText:
         if not 0 <= start < end <= len(self.text):
             raise ValueError(f"span ({start}, {end}) outside normalised text of length {len(self.text)}")
         return self.starts[start], self.ends[end - 1]
+
+    def from_original(self, start: int, end: int) -> tuple[int, int] | None:
+        """The normalised characters lying wholly inside original ``[start, end)``, or ``None``.
+
+        Both offset arrays are non-decreasing, so the characters form one run
+        that starts at the first one whose origin begins at or after ``start``.
+        """
+        i = bisect.bisect_left(self.starts, start)
+        j = i
+        while j < len(self.text) and self.ends[j] <= end:
+            j += 1
+        return (i, j) if j > i else None
 
 
 _SYLLABLE = re.compile(r"^(?:[zcs]h|[bpmfdtnlgkhjqxzcsryw])?[aeiouv]{1,3}(?:ng|n|r)?$")

@@ -31,6 +31,8 @@ def _check(text: str) -> None:
         for j in range(i + 1, min(len(n.text), i + 6) + 1):
             a, b = n.to_original(i, j)
             assert 0 <= a < b <= len(text)
+            back = n.from_original(a, b)
+            assert back is not None and back[0] <= i and j <= back[1]
 
 
 @settings(max_examples=10_000, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -49,6 +51,8 @@ def test_pinyin_leftovers_removed_and_mapped():
     s = n.text.index("民生实事")
     a, b = n.to_original(s, s + 4)
     assert t[a:b] == "民生實(shí)事"  # a leftover between characters stays inside
+    assert n.from_original(a, b) == (s, s + 4)
+    assert n.from_original(5, 9) is None  # "(qū)" alone: no normalised character
 
 
 def test_html_fullwidth_zero_width():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -22,13 +21,12 @@ def char_tags(doc: Document) -> tuple[str, list[int]]:
     norm = normalize(doc.text)
     tags = [TAG2ID["O"]] * len(norm.text)
     for s, e, lab in sorted(doc.spans):
-        i = bisect.bisect_left(norm.starts, s)
+        inside = norm.from_original(s, e)
         first = True
-        while i < len(norm.text) and norm.ends[i] <= e:
+        for i in range(*inside) if inside else ():
             if not norm.text[i].isspace():
                 tags[i] = TAG2ID[("B-" if first else "I-") + lab]
                 first = False
-            i += 1
     return norm.text, tags
 
 
