@@ -12,47 +12,58 @@ import json
 import os
 import sys
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ENCODINGS = ("utf-8", "gb18030", "big5")
+# Tried in this order after UTF-8; GB18030 is a superset of GBK and GB2312.
+LEGACY_ENCODINGS = ("gb18030", "big5")
 
 
 class UndecidableEncoding(ValueError):
     pass
 
 
-def _plausible(text: str) -> float:
-    """Share of characters that are ASCII, CJK or CJK punctuation (real text scores ~1)."""
-    if not text:
-        return 1.0
-    ok = sum(1 for c in text if c < "\x7f" or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f"
-             or "\uff00" <= c <= "\uffef" or c in "“”‘’…—·●▶■◆★")
-    return ok / len(text)
-
-
 def decode_bytes(raw: bytes, *, source: str = "<bytes>") -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), GB18030/GBK or Big5; return ``(text, encoding)``."""
+    """Decode UTF-8 (with or without BOM), GB18030/GBK or Big5; return ``(text, encoding)``.
+
+    UTF-8 first. Big5 text is almost always also valid GB18030 byte by byte,
+    so when both decode cleanly, ``charset-normalizer`` decides between the
+    two; a page that decodes cleanly as GB18030 is never dropped.
+    """
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise UndecidableEncoding(f"{source}: UTF-8 byte-order mark, but byte {exc.start + 3} is not UTF-8") from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    scored = []
-    for enc in ENCODINGS[1:]:
+    decoded = {}
+    for enc in LEGACY_ENCODINGS:
         try:
-            text = raw.decode(enc)
+            decoded[enc] = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        scored.append((_plausible(text), enc, text))
-    scored.sort(reverse=True)
-    if scored and scored[0][0] >= 0.97 and (len(scored) == 1 or scored[0][0] - scored[1][0] > 0.005):
-        return scored[0][2], scored[0][1]
-    tried = ", ".join(f"{e}={s:.3f}" for s, e, _ in scored) or "none decoded"
-    raise UndecidableEncoding(f"{source}: expected UTF-8, GB18030/GBK or Big5 text, could not decide ({tried})")
+    if not decoded:
+        raise UndecidableEncoding(f"{source}: expected UTF-8, GB18030/GBK or Big5 text; "
+                                  f"no byte-exact decoding with any of utf-8, {', '.join(LEGACY_ENCODINGS)}")
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(raw, cp_isolation=list(decoded)).best()
+    if best is not None and best.encoding in decoded:
+        return decoded[best.encoding], best.encoding
+    # charset-normalizer finds every candidate too chaotic (it does on random
+    # bytes, and on some GB18030 pages with 4-byte characters): keep a clean
+    # GB18030 decoding, one with no private-use or unassigned code points.
+    for enc, text in decoded.items():
+        if not any(unicodedata.category(c) in ("Co", "Cn") for c in text):
+            return text, enc
+    raise UndecidableEncoding(f"{source}: expected UTF-8, GB18030/GBK or Big5 text; "
+                              f"{' and '.join(decoded)} decode only to private-use or unassigned characters")
 
 
 @dataclass

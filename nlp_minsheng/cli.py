@@ -8,6 +8,7 @@ Commands
   export    gold or batch output → doccano / Label Studio / CoNLL (review order)
   import    doccano / Label Studio / CoNLL → our gold JSONL
   eval      score a model (and baselines) against gold JSONL
+  render    parse documents into one self-contained HTML page (entities highlighted)
   retrain   merge corrections, retrain, compare with the shipped model, promote
 """
 
@@ -55,6 +56,11 @@ def _fmt_value(v: dict[str, Any] | None) -> str:
 def cmd_parse(args: argparse.Namespace) -> int:
     text = _read_input(args.file)
     plan = _pipeline(args).parse(text, plan_year=args.year)
+    if args.html:
+        from .render import render_html
+
+        Path(args.html).write_text(render_html([plan], [args.file]), encoding="utf-8")
+        print(f"wrote {args.html}", file=sys.stderr)
     if args.json:
         print(plan.to_json(indent=2 if args.indent else None))
         return 0
@@ -71,6 +77,24 @@ def cmd_parse(args: argparse.Namespace) -> int:
         print("\n[outside items]")
         for e in rest:
             print(f"    {e.label:<9} {e.text:<16} {e.score:.2f}  {_fmt_value(e.value)}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from .batch import iter_inputs
+    from .render import render_html
+
+    records = list(iter_inputs(args.inputs))
+    for r in records:
+        if r.error:
+            print(f"warning: skipped {r.source}: {r.error}", file=sys.stderr)
+    records = [r for r in records if r.text is not None]
+    if not records:
+        print("error: no readable documents in " + ", ".join(args.inputs), file=sys.stderr)
+        return 2
+    plans = _pipeline(args).parse_batch([r.text for r in records], plan_year=args.year)
+    Path(args.output).write_text(render_html(plans, [r.id for r in records]), encoding="utf-8")
+    print(f"wrote {len(plans)} document(s) to {args.output}", file=sys.stderr)
     return 0
 
 
@@ -112,8 +136,14 @@ def stats_table(paths: list[str]) -> str:
     from .labels import LABELS
 
     rows: dict[str, Counter[str]] = defaultdict(Counter)
+    genres: dict[str, Counter[str]] = defaultdict(Counter)
     for d in iter_corpus(paths):
         key = ("synthetic" if d.synthetic else "real") + ("" if "~" not in d.id else "-variant")
+        g = genres[f"{d.split} / {d.meta.get('genre', '?')}"]
+        g["documents"] += 1
+        g["characters"] += len(d.text)
+        for _, _, lab in d.spans:
+            g[lab] += 1
         for k in (key, "all"):
             rows[k]["documents"] += 1
             rows[k]["characters"] += len(d.text)
@@ -123,6 +153,9 @@ def stats_table(paths: list[str]) -> str:
     lines = ["| part | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
     for k in sorted(rows, key=lambda x: (x == "all", x)):
         lines.append(f"| {k} | " + " | ".join(str(rows[k][c]) for c in cols) + " |")
+    lines += ["", "| split / genre | " + " | ".join(cols) + " |", "|" + " --- |" * (len(cols) + 1)]
+    for k in sorted(genres):
+        lines.append(f"| {k} | " + " | ".join(str(genres[k][c]) for c in cols) + " |")
     return "\n".join(lines)
 
 
@@ -269,8 +302,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the plan as JSON")
     p.add_argument("--indent", action="store_true", help="indent the JSON")
     p.add_argument("--year", type=int, help="plan year for relative dates (default: read from the title)")
+    p.add_argument("--html", metavar="OUT", help="also write a self-contained HTML view of the plan to OUT")
     model_opts(p)
     p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("render", help="one HTML page with the entities of one or more documents highlighted",
+                       description="Parse .txt files, folders or JSONL {id,text} and write one self-contained HTML "
+                                   "page: items as cards, entities coloured by label, value and score on hover.")
+    p.add_argument("inputs", nargs="+", help=".txt files, folders, .jsonl files, or -")
+    p.add_argument("-o", "--output", required=True, help="HTML file to write")
+    p.add_argument("--year", type=int, help="plan year for every document")
+    model_opts(p)
+    p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("batch", help="tag many documents into JSONL (resumable)",
                        description="Tag .txt files, folders (recursive) and JSONL {id,text} files. One JSON line per "

@@ -23,6 +23,21 @@ def from_doccano(rows: Iterable[dict[str, Any]]) -> list[Document]:
     return [Document.from_json(r) for r in rows]
 
 
+# The names that tie Label Studio results to the labeling config: one place for both.
+LS_FROM_NAME = "label"
+LS_TO_NAME = "text"
+LS_COLOURS = {"TARGET": "#7aecec", "AMOUNT": "#feca74", "DEADLINE": "#bfe1d9", "LOCATION": "#c887fb"}
+
+
+def label_studio_config() -> str:
+    """The labeling config (XML) whose ``from_name``/``to_name`` match :func:`to_label_studio` results."""
+    from .labels import LABELS
+
+    labels = "\n".join(f'    <Label value="{lab}" background="{LS_COLOURS.get(lab, "#dddddd")}"/>' for lab in LABELS)
+    return (f'<View>\n  <Labels name="{LS_FROM_NAME}" toName="{LS_TO_NAME}">\n{labels}\n  </Labels>\n'
+            f'  <Text name="{LS_TO_NAME}" value="$text" granularity="symbol"/>\n</View>\n')
+
+
 def to_label_studio(docs: Iterable[Document], *, model_version: str | None = None,
                     scores: dict[str, list[float]] | None = None, as_predictions: bool = False) -> list[dict[str, Any]]:
     """Label Studio tasks (``from_name=label``, ``to_name=text``, ``type=labels``).
@@ -35,7 +50,7 @@ def to_label_studio(docs: Iterable[Document], *, model_version: str | None = Non
         doc_scores = (scores or {}).get(d.id, [])
         results = []
         for k, (s, e, lab) in enumerate(sorted(d.spans)):
-            r: dict[str, Any] = {"id": f"{d.id}-{k}", "from_name": "label", "to_name": "text", "type": "labels",
+            r: dict[str, Any] = {"id": f"{d.id}-{k}", "from_name": LS_FROM_NAME, "to_name": LS_TO_NAME, "type": "labels",
                                  "value": {"start": s, "end": e, "text": d.text[s:e], "labels": [lab]}}
             if k < len(doc_scores):
                 r["score"] = doc_scores[k]
@@ -126,12 +141,19 @@ def load_any(path: str | Path) -> list[Document]:
     return read_jsonl(path)
 
 
+def label_studio_config_path(tasks_path: str | Path) -> Path:
+    tasks_path = Path(tasks_path)
+    return tasks_path.with_name(tasks_path.stem + ".label_config.xml")
+
+
 def dump(docs: Sequence[Document], fmt: str, path: str | Path, **kwargs: Any) -> None:
     path = Path(path)
     if fmt in ("doccano", "jsonl"):
         path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in to_doccano(docs)), encoding="utf-8")
     elif fmt == "label-studio":
         path.write_text(json.dumps(to_label_studio(docs, **kwargs), ensure_ascii=False, indent=1), encoding="utf-8")
+        # The project's labeling config goes beside the tasks (tasks.json → tasks.label_config.xml).
+        label_studio_config_path(path).write_text(label_studio_config(), encoding="utf-8")
     elif fmt == "conll":
         path.write_text(to_conll(docs), encoding="utf-8")
     else:

@@ -140,7 +140,16 @@ def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kw
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-    model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+    from transformers.utils import logging as hf_logging
+
+    # The weight-loading progress bar would print on every CLI call and in every batch worker.
+    bars = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        model = AutoModelForTokenClassification.from_pretrained(path, dtype=torch.float32)
+    finally:
+        if bars:
+            hf_logging.enable_progress_bar()
     tokenizer = AutoTokenizer.from_pretrained(path)
     if quantize == "int8":
         model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

@@ -14,6 +14,7 @@ from typing import Any
 from . import __version__, rules
 from .corpus import ALLOWED_TRAILING
 from .decode import Span, decode
+from .gazetteer import can_be_place, division
 from .labels import SCHEMA_VERSION
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
@@ -24,11 +25,17 @@ DEFAULT_MODEL_NAME = "minsheng-ner-v1"
 
 
 def default_model_path() -> Path:
-    """``$NLP_MINSHENG_MODEL`` or the model shipped in the repository's ``models/``."""
+    """``$NLP_MINSHENG_MODEL``, else the shipped model.
+
+    A wheel installs ``models/`` as ``nlp_minsheng/shipped/``; an editable
+    install or a source checkout reads the repository's ``models/``.
+    """
     env = os.environ.get("NLP_MINSHENG_MODEL")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
+    here = Path(__file__).resolve().parent
+    installed = here / "shipped" / DEFAULT_MODEL_NAME
+    return installed if installed.is_dir() else here.parent / "models" / DEFAULT_MODEL_NAME
 
 
 def _check_text(text: Any, *, decode_bytes: bool = False) -> str:
@@ -160,8 +167,8 @@ class Pipeline:
             if self.repair and self.tagger is not None:
                 s, e = rules.repair_span(nt, s, e, sp.label)
             s, e = _trim(nt, s, e)
-            if e <= s:
-                continue
+            if e <= s or (sp.label == "LOCATION" and not can_be_place(nt[s:e])):
+                continue  # empty after trimming, or pinyin/Latin that names no place
             if (self.repair and self.tagger is not None
                     and not rules.grammatical(nt[s:e], sp.label, table_cell=rules.is_table_cell(nt, s, e))):
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
@@ -206,14 +213,14 @@ def _non_overlapping(spans: list[tuple[int, int, str, float]]) -> list[tuple[int
 
 
 def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | None:
-    """The plan's own place: an administrative division the gazetteer knows.
+    """The plan's own place: a gazetteer division (its full name), never a fragment.
 
-    First such LOCATION in the title lines, else the one named most often
-    (a plan names its own city or district again and again), else ``None``.
+    The first LOCATION in the title lines that is a division (or a chain of
+    them, the most specific part taken), else the one named most often (a plan
+    names its own city or district again and again), else ``None``.
     """
     head_end = max((e for _, e, _ in header_lines(text, 4)), default=0)
-    known = [(s, text[s:e]) for s, e, lab, _ in spans
-             if lab == "LOCATION" and normalize_location(text[s:e]) is not None]
+    known = [(s, name) for s, e, lab, _ in spans if lab == "LOCATION" and (name := division(text[s:e])) is not None]
     for s, name in known:
         if s < head_end:
             return name

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
 SHIPPED = ROOT / "models" / "minsheng-ner-v1"
 
 
@@ -18,7 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def seed_texts() -> dict[str, str]:
-    """The five real announcements (from shared/seeds, or the gold file when shared/ is absent)."""
+    """The five real announcements, as stored in the project's gold file."""
     gold = ROOT / "annotations" / "gold" / "seeds.jsonl"
     out = {}
     for line in gold.read_text(encoding="utf-8").splitlines():

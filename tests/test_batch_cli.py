@@ -26,8 +26,47 @@ def test_decode_encodings():
     assert decode_bytes(b"\xef\xbb\xbf" + s.encode("utf-8"))[0] == s
     assert decode_bytes(s.encode("gb18030")) == (s, "gb18030")
     assert decode_bytes(t.encode("big5")) == (t, "big5")
-    with pytest.raises(UndecidableEncoding, match="could not decide"):
+    with pytest.raises(UndecidableEncoding, match="no byte-exact decoding"):
         decode_bytes(bytes(range(128, 256)) * 4)
+    rare = "䶮䲜𠀀𪚥龘齉爨"  # rare and 4-byte GB18030 characters: decoded, never dropped
+    assert decode_bytes(rare.encode("gb18030")) == (rare, "gb18030")
+
+
+def test_every_annotated_document_survives_legacy_encodings():
+    """Each gold page re-encoded as GBK, GB18030 and Big5 (where encodable) decodes back exactly."""
+    from nlp_minsheng.corpus import iter_corpus
+
+    docs = list(iter_corpus(sorted((ROOT / "annotations" / "gold").glob("*.jsonl"))))
+    tried, wrong = 0, []
+    for d in docs:
+        for enc in ("gbk", "gb18030", "big5"):
+            try:
+                raw = d.text.encode(enc)
+            except UnicodeEncodeError:
+                continue
+            tried += 1
+            text, _ = decode_bytes(raw, source=d.id)
+            if text != d.text:
+                wrong.append((d.id, enc))
+    assert tried >= len(docs)  # every document encodes at least as GB18030
+    assert wrong == []
+
+
+def test_random_bytes_get_a_clear_error():
+    import random
+
+    rng = random.Random(7)
+    failures = 0
+    for _ in range(200):
+        raw = bytes(rng.randrange(128, 256) for _ in range(64))
+        try:
+            text, enc = decode_bytes(raw)
+        except UndecidableEncoding as exc:
+            assert "expected UTF-8, GB18030/GBK or Big5" in str(exc)
+            failures += 1
+        else:  # a random string that happens to be valid is returned byte-exact
+            assert text.encode(enc) == raw
+    assert failures > 190
 
 
 def _corpus(tmp_path: Path, n: int) -> Path:

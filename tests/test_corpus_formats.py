@@ -17,6 +17,7 @@ GOLD = ROOT / "annotations" / "gold"
 def test_all_gold_validates():
     docs = list(iter_corpus([GOLD]))
     assert len([d for d in docs if not d.synthetic]) == 5
+    assert {d.meta.get("genre") for d in docs} <= {"vote", "list", "progress", "notice", "table", "report", "solicit", "mixed"}
     assert len([d for d in docs if d.synthetic]) >= 40
     problems = [p for d in docs for p in validate(d)]
     assert problems == []
@@ -24,9 +25,7 @@ def test_all_gold_validates():
 
 
 def test_seed_gold_matches_published_text():
-    seeds = ROOT.parent / "shared" / "seeds"
-    if not seeds.exists():
-        pytest.skip("shared/seeds not present")
+    seeds = ROOT / "annotations" / "seeds"
     for d in read_jsonl(GOLD / "seeds.jsonl"):
         assert (seeds / d.meta["source"]).read_text(encoding="utf-8") == d.text
 
@@ -110,3 +109,23 @@ def test_stats_table(capsys):
     assert cli(["stats", str(GOLD)]) == 0
     out = capsys.readouterr().out
     assert "| real | 5 |" in out and "TARGET" in out
+
+
+def test_label_studio_config_matches_results(gold_docs, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from nlp_minsheng.formats import dump, label_studio_config_path
+    from nlp_minsheng.labels import LABELS
+
+    out = tmp_path / "tasks.json"
+    dump(gold_docs[:2], "label-studio", out, as_predictions=True, model_version="m")
+    root = ET.fromstring(label_studio_config_path(out).read_text(encoding="utf-8"))
+    labels = root.find("Labels")
+    text = root.find("Text")
+    assert [x.get("value") for x in labels.findall("Label")] == list(LABELS)
+    assert labels.get("toName") == text.get("name") and text.get("value") == "$text"
+    for task in json.loads(out.read_text(encoding="utf-8")):
+        assert task["predictions"][0]["model_version"] == "m"
+        for r in task["predictions"][0]["result"]:
+            assert (r["from_name"], r["to_name"]) == (labels.get("name"), text.get("name"))
+            assert r["value"]["labels"][0] in LABELS

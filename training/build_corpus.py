@@ -3,6 +3,11 @@
 Seeds:      annotations/src/seeds/seed-NNN.txt  (markup over the exact seed text;
             stripping the markup must give the original file byte for byte)
 Synthetic:  annotations/src/synthetic/*.txt      (markup, written for this corpus)
+Corpus v2:  annotations/src/v2/{raw,marked}/*.txt (pages written to look like REAL_PAGES.md by one helper,
+            annotated by another; stripping ``marked`` must give ``raw`` byte for byte)
+Dev set:    annotations/src/dev/{raw,marked}/*.txt (the frozen realistic dev set, ``split: dev``: never trained on)
+
+The genre of a v2/dev page is the last ``-`` part of its id (``v2-a01-progress``).
 
 Run: ``python -m training.build_corpus`` (``--check`` only validates).
 """
@@ -20,8 +25,26 @@ from nlp_minsheng.markup import parse_markup
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "annotations" / "src"
 GOLD = ROOT / "annotations" / "gold"
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "annotations" / "seeds"  # the published files, byte for byte
 HELDOUT_PREFIXES = ("syn-b",)
+# Written-then-annotated corpora: kind → split of every document in it.
+PAIRED = {"v2": "train", "dev": "dev"}
+GENRES = ("vote", "list", "progress", "notice", "table", "report", "solicit")
+# The seeds' genres (REAL_PAGES.md categories), decided by reading them.
+SEED_GENRES = {"seed-000": "list", "seed-001": "list", "seed-002": "list", "seed-003": "report", "seed-004": "table"}
+
+
+def genre_of(doc_id: str) -> str:
+    """Genre from the id (``v2-a01-progress`` → ``progress``); seeds from SEED_GENRES.
+
+    The first synthetic set (``syn-*``) mixed genres inside documents and did
+    not record them: ``mixed``.
+    """
+    if doc_id in SEED_GENRES:
+        return SEED_GENRES[doc_id]
+    last = doc_id.split("~")[0].rsplit("-", 1)[-1]
+    return last if last in GENRES else "mixed"
+
 
 
 def span_problems(text: str, spans: list[tuple[int, int, str]]) -> list[str]:
@@ -87,11 +110,17 @@ def traditional_variant(doc: dict, pinyin: bool) -> dict:
     return variant
 
 
-def build(check_only: bool = False) -> int:
+def _first_difference(got: str, expected: str) -> str:
+    i = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
+    return f"at char {i}: got {got[max(0, i - 15):i + 15]!r}, expected {expected[max(0, i - 15):i + 15]!r}"
+
+
+def build(check_only: bool = False, only: str = "") -> int:
     errors = 0
-    out: dict[str, list[dict]] = {"seeds": [], "synthetic": []}
-    for kind in ("seeds", "synthetic"):
-        for path in sorted((SRC / kind).glob("*.txt")):
+    out: dict[str, list[dict]] = {"seeds": [], "synthetic": [], **{k: [] for k in PAIRED}}
+    for kind in out:
+        folder = SRC / kind / "marked" if kind in PAIRED else SRC / kind
+        for path in sorted(folder.glob(f"{only}*.txt")):
             doc_id = path.stem
             marked = path.read_text(encoding="utf-8")
             try:
@@ -102,15 +131,24 @@ def build(check_only: bool = False) -> int:
                 continue
             # Set B (tables and progress reports) is written to be a held-out
             # synthetic test set: never trained on, scored beside the real test.
-            split = "test" if doc_id.startswith(HELDOUT_PREFIXES) else "train"
-            meta: dict = {"source": path.name, "split": split, "synthetic": kind == "synthetic"}
+            split = PAIRED.get(kind) or ("test" if doc_id.startswith(HELDOUT_PREFIXES) else "train")
+            meta: dict = {"source": path.name, "split": split, "synthetic": kind != "seeds", "genre": genre_of(doc_id)}
+            if kind in PAIRED:
+                raw = SRC / kind / "raw" / path.name
+                if not raw.exists():
+                    print(f"{path}: expected the written page {raw}, not found")
+                    errors += 1
+                    continue
+                original = raw.read_text(encoding="utf-8")
+                if text != original:
+                    print(f"{path}: stripped text differs from {raw.name}: {_first_difference(text, original)}")
+                    errors += 1
+                    continue
             if kind == "seeds":
                 src = seed_source(doc_id)
                 original = src.read_text(encoding="utf-8")
                 if text != original:
-                    i = next((k for k, (a, b) in enumerate(zip(text, original)) if a != b), min(len(text), len(original)))
-                    print(f"{path}: stripped text differs from {src.name} at char {i}: "
-                          f"got {text[max(0,i-15):i+15]!r}, expected {original[max(0,i-15):i+15]!r}")
+                    print(f"{path}: stripped text differs from {src.name}: {_first_difference(text, original)}")
                     errors += 1
                     continue
                 meta["source"] = src.name
@@ -133,7 +171,11 @@ def build(check_only: bool = False) -> int:
     out["synthetic"].extend(variants)
     if not check_only:
         GOLD.mkdir(parents=True, exist_ok=True)
+        if only:
+            raise ValueError("--only checks a subset; building the gold needs every document")
         for kind, docs in out.items():
+            if not docs:
+                continue
             with open(GOLD / f"{kind}.jsonl", "w", encoding="utf-8") as fh:
                 for d in docs:
                     fh.write(json.dumps(d, ensure_ascii=False) + "\n")
@@ -146,8 +188,9 @@ def build(check_only: bool = False) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="validate only, write nothing")
+    ap.add_argument("--only", default="", metavar="PREFIX", help="check only documents whose id starts with PREFIX")
     args = ap.parse_args(argv)
-    return build(check_only=args.check)
+    return build(check_only=args.check or bool(args.only), only=args.only)
 
 
 if __name__ == "__main__":

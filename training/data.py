@@ -54,10 +54,12 @@ def to_dataset(rows: list[dict[str, Any]]):
 
 def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fraction: float, seed: int
                     ) -> tuple[list[Document], list[Document], list[Document]]:
-    """Document-level split: frozen test ids, a synthetic dev share, the rest train.
+    """Document-level split: frozen test ids, the dev set, the rest train.
 
-    Documents whose ``meta.split`` is ``"test"`` are in none of the three
-    (see :func:`heldout_documents`).
+    The dev set is the frozen realistic dev set (``meta.split == "dev"``) when
+    the corpus has one; otherwise a ``dev_fraction`` share of the synthetic
+    documents. Documents whose ``meta.split`` is ``"test"`` are in none of
+    the three (see :func:`heldout_documents`); ``"dev"`` documents never train.
 
     Variants of one document (e.g. its traditional-Chinese copy, id ``X~t``)
     always land in the same split as the document itself.
@@ -65,9 +67,12 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
     def root(d: Document) -> str:
         return d.id.split("~")[0]
 
-    test = [d for d in docs if root(d) in set(test_ids)]
-    # Documents marked split=test (the held-out synthetic set) never train.
-    rest = [d for d in docs if root(d) not in set(test_ids) and d.split != "test"]
+    test_set = set(test_ids)
+    test = [d for d in docs if root(d) in test_set]
+    rest = [d for d in docs if root(d) not in test_set and d.split not in ("test", "dev")]
+    frozen_dev = [d for d in docs if d.split == "dev" and root(d) not in test_set]
+    if frozen_dev:
+        return rest, frozen_dev, test
     synth_roots = sorted({root(d) for d in rest if d.synthetic})
     rng = random.Random(seed)
     rng.shuffle(synth_roots)

@@ -1,0 +1,60 @@
+"""The wheel carries the shipped model: installed outside the repository, parse() works offline."""
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from nlp_minsheng.pipeline import DEFAULT_MODEL_NAME
+
+from .conftest import ROOT, seed_texts
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(ROOT),
+                    "-w", str(out)], check=True, cwd=out)
+    (whl,) = out.glob("nlp_minsheng-*.whl")
+    return whl
+
+
+def test_wheel_contains_the_default_model(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    model = f"nlp_minsheng/shipped/{DEFAULT_MODEL_NAME}/"
+    for f in ("model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
+        assert model + f in names
+    assert "nlp_minsheng/py.typed" in names
+
+
+def test_installed_wheel_parses_a_seed_offline(wheel, tmp_path):
+    """A venv outside the repo with only the wheel installed (its dependencies are borrowed from this
+    environment through a .pth line, so the test needs no network and no second torch)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    py = venv / "bin" / "python"
+    site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               check=True, capture_output=True, text=True).stdout.strip())
+    deps = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "borrowed_deps.pth").write_text("\n".join(deps) + "\n")
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True)
+    seed = tmp_path / "seed.txt"
+    seed.write_text(seed_texts()["seed-000"], encoding="utf-8")
+    code = ("import json, sys, nlp_minsheng; from nlp_minsheng.pipeline import default_model_path; "
+            "p = nlp_minsheng.parse(open(sys.argv[1], encoding='utf-8').read()); "
+            "print(json.dumps({'file': nlp_minsheng.__file__, 'model': str(default_model_path()), "
+            "'n': len(p.entities), 'version': p.meta.get('model_version')}))")
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    run = subprocess.run([str(py), "-c", code, str(seed)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = json.loads(run.stdout.strip().splitlines()[-1])
+    assert out["file"].startswith(str(site))
+    assert out["model"].startswith(str(site)) and out["model"].endswith(DEFAULT_MODEL_NAME)
+    assert out["n"] > 50
+    assert out["version"] == DEFAULT_MODEL_NAME
