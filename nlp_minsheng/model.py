@@ -139,7 +139,6 @@ def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kw
         raise FileNotFoundError(f"expected a model directory with config.json, got {path}")
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
-
     from transformers.utils import logging as hf_logging
 
     # The weight-loading progress bar would print on every CLI call and in every batch worker.
