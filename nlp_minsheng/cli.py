@@ -249,6 +249,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         systems["jieba"] = jieba_tagger
         systems["lac"] = lac_tagger
     results = {name: evaluate(fn, docs) for name, fn in systems.items()}
+    if args.errors:
+        from .errors import find_errors, report
+
+        name = next(iter(results))
+        errs = find_errors(docs, results[name]["predictions"])
+        Path(args.errors).write_text(f"# Errors of `{name}` on {len(docs)} documents\n\n" + report(errs), encoding="utf-8")
+        print(f"wrote {len(errs)} errors to {args.errors}", file=sys.stderr)
+    for r in results.values():
+        r.pop("predictions", None)
     if args.json:
         print(json.dumps(results, ensure_ascii=False, indent=1, default=str))
     else:
@@ -271,6 +280,12 @@ def format_results(results: dict[str, dict[str, Any]]) -> str:
     for name, r in results.items():
         out.append(name.ljust(10) + "  ".join(f"{lab}={v[0] if v[0] is not None else '–'} (n={v[1]})"
                                               for lab, v in r["value_accuracy"].items()))
+    for name, r in results.items():
+        if len(r.get("by_genre", {})) > 1:
+            out.append(f"\n{name}: strict micro by genre")
+            for g, row in r["by_genre"].items():
+                out.append(f"  {g:<10} docs {row['n_docs']:>3}  gold {row['gold']:>5}  P {row['precision']:.3f}  "
+                           f"R {row['recall']:.3f}  F1 {row['f1']:.3f}")
     for name, r in results.items():
         out.append(f"\n{name}: label confusions {r['confusion']}")
         out.append(f"{name}: worst documents " + ", ".join(f"{w['id']} F1={w['f1']:.2f}" for w in r["worst_docs"]))
@@ -353,6 +368,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--gold", nargs="+", required=True, help="gold JSONL files or folders")
     p.add_argument("--split", help="only documents of this split (or comma-separated ids)")
     p.add_argument("--baselines", action="store_true", help="also score the rule, jionlp and jieba baselines")
+    p.add_argument("--errors", metavar="OUT.md", help="write the first system's errors (by label, kind, genre, "
+                                                      "with context) to this markdown file")
     p.add_argument("--json", action="store_true")
     model_opts(p)
     p.set_defaults(func=cmd_eval)

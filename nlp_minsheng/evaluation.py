@@ -49,4 +49,20 @@ def evaluate(tagger: Tagger, docs: Sequence[Document], *, values: bool = True) -
     result["worst_docs"] = sorted(result["per_doc"], key=lambda r: r["f1"])[:5]
     result["n_docs"] = len(docs)
     result["n_chars"] = sum(len(d.text) for d in docs)
+    result["by_genre"] = by_genre(docs, preds)
+    result["predictions"] = [list(map(tuple, p)) for p in preds]
     return result
+
+
+def by_genre(docs: Sequence[Document], preds: Sequence[Sequence[tuple[int, int, str]]]) -> dict[str, Any]:
+    """Strict scores per genre (``meta.genre``): micro P/R/F1 and F1 per label."""
+    groups: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        groups.setdefault(str(d.meta.get("genre", "?")), []).append(i)
+    out = {}
+    for genre, idx in sorted(groups.items()):
+        r = score([docs[i].spans for i in idx], [preds[i] for i in idx])["strict"]
+        out[genre] = {"n_docs": len(idx), "gold": r["micro"]["support"], "precision": r["micro"]["precision"],
+                      "recall": r["micro"]["recall"], "f1": r["micro"]["f1"],
+                      **{lab: r[lab]["f1"] for lab in r if lab not in ("micro", "macro_f1")}}
+    return out

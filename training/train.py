@@ -230,7 +230,7 @@ def _brief(res: dict[str, Any] | None) -> dict[str, Any] | None:
     if not res:
         return None
     return {"strict": res["strict"], "overlap": res["overlap"], "value_accuracy": res["value_accuracy"],
-            "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
+            "by_genre": res.get("by_genre"), "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
 
 
 def rescore(model_dir: Path) -> dict[str, Any]:
