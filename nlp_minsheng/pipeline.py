@@ -20,6 +20,7 @@ from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .textnorm import NormalizedText, normalize
 from .values import normalize_amount, normalize_deadline, normalize_location, normalize_target
+from .words import WordEdges
 
 DEFAULT_MODEL_NAME = "minsheng-ner-v1"
 
@@ -79,18 +80,22 @@ class Pipeline:
     (rules only).  ``repair=True`` lets the value grammar fix TARGET/AMOUNT/
     DEADLINE span edges the model cut short and drop fragments no grammar
     accepts (``repair=False`` gives the raw model spans, trimmed).
+    ``word_edges=True`` moves model LOCATION edges that fall inside a jieba
+    word to the word's edge (:mod:`nlp_minsheng.words`).
     """
 
-    def __init__(self, tagger: Any | None = None, *, repair: bool = True, meta: dict[str, Any] | None = None) -> None:
+    def __init__(self, tagger: Any | None = None, *, repair: bool = True, word_edges: bool = False,
+                 meta: dict[str, Any] | None = None) -> None:
         self.tagger = tagger
         self.repair = repair
+        self.word_edges = word_edges
         self.meta = dict(meta or {})
         self.model_version = self.meta.get("model_version", "rules" if tagger is None else "unknown")
 
     # ------------------------------------------------------------ loading
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, quantize: str | None = None,
-                        repair: bool = True, **kwargs: Any) -> Pipeline:
+                        repair: bool = True, word_edges: bool | None = None, **kwargs: Any) -> Pipeline:
         """Load a saved model directory (``config.json``, weights, tokenizer, ``meta.json``)."""
         from .model import load_meta, load_token_classifier
 
@@ -108,7 +113,9 @@ class Pipeline:
         meta.setdefault("model_version", path.name)
         if quantize:
             meta["model_version"] = f"{meta['model_version']}+{quantize}"
-        return cls(tagger, repair=repair, meta=meta)
+        if word_edges is None:  # the model's own setting, chosen on the dev set when it was trained
+            word_edges = bool(meta.get("pipeline", {}).get("word_edges", False))
+        return cls(tagger, repair=repair, word_edges=word_edges, meta=meta)
 
     @classmethod
     def rules_only(cls) -> Pipeline:
@@ -162,10 +169,14 @@ class Pipeline:
             return Plan(text=original, year=plan_year, meta=meta)
         nt = norm.text
         fixed: list[tuple[int, int, str, float]] = []
+        words = None
         for sp in spans:
             s, e = sp.start, sp.end
             if self.repair and self.tagger is not None:
                 s, e = rules.repair_span(nt, s, e, sp.label)
+            if self.word_edges and self.tagger is not None and sp.label == "LOCATION":
+                words = words or WordEdges(nt)
+                s, e = words.snap(s, e)
             s, e = _trim(nt, s, e)
             if e <= s or (sp.label == "LOCATION" and not can_be_place(nt[s:e])):
                 continue  # empty after trimming, or pinyin/Latin that names no place

@@ -53,3 +53,16 @@ def test_pinyin_and_region_shipped_model():
 
     regions = [p.region for p in parse_batch(_gold_texts()[:60])]
     assert all(r is None or r in full_names for r in regions)
+
+
+@pytest.mark.parametrize("text,span,want", [
+    ("在李庄社区建设", (1, 4), "李庄社区"),      # end inside 社区: outward
+    ("印发某某县实施方案", (1, 5), "某某县"),    # start inside 印发 on a tie: inward
+    ("石门坎村修路", (0, 2), "石门坎"),
+    ("崂山区新建", (0, 3), "崂山区"),            # already on word edges: unchanged
+])
+def test_location_edges_snap_to_words(text, span, want):
+    from nlp_minsheng.words import WordEdges
+
+    s, e = WordEdges(text).snap(*span)
+    assert text[s:e] == want
