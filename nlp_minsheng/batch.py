@@ -15,6 +15,7 @@ import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +192,8 @@ def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | No
             import multiprocessing as mp
 
             pool = mp.get_context("spawn").Pool(workers, _worker_init, (model, quantize, rules_only))
-            results = pool.imap(_process, records, chunksize=1)
+            # plan_year travels with every task: the worker pipeline has no other way to get it.
+            results = pool.imap(partial(_process, plan_year=plan_year), records, chunksize=1)
         else:
             pipe = _make_pipeline(model, quantize, rules_only)
             pool = None

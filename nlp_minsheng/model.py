@@ -128,8 +128,15 @@ class TokenClassifier:
 
 
 def load_meta(path: Path) -> dict[str, Any]:
+    """The model's ``meta.json``; required, since it carries the label schema the weights were trained on."""
     meta_path = Path(path) / "meta.json"
-    return json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else {}
+    if not meta_path.exists():
+        raise FileNotFoundError(f"expected {meta_path} (model_version, label_schema_version) beside the weights; "
+                                "models saved by `python -m training.train` have it")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if "label_schema_version" not in meta:
+        raise ValueError(f"expected 'label_schema_version' in {meta_path}, got keys {sorted(meta)}")
+    return meta
 
 
 def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kwargs: Any) -> TokenClassifier:

@@ -106,7 +106,7 @@ class Pipeline:
                 "`python -m training.train` builds one)"
             )
         meta = load_meta(path)
-        if meta.get("label_schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+        if meta["label_schema_version"] != SCHEMA_VERSION:
             raise ValueError(f"model {path} uses label schema {meta.get('label_schema_version')}, "
                              f"this package expects {SCHEMA_VERSION}")
         tagger = load_token_classifier(path, quantize=quantize, **kwargs)
@@ -301,12 +301,14 @@ def get_default_pipeline() -> Pipeline:
 def parse(text: str, *, plan_year: int | None = None, decode_bytes: bool = False) -> Plan:
     """Parse one announcement with the default (shipped) model."""
     text = _check_text(text, decode_bytes=decode_bytes)
-    if not text.strip():
-        return Plan(text=text, year=plan_year, meta={"package_version": __version__})
+    if not text.strip():  # no model load for nothing; the result still names the default model
+        return Plan(text=text, year=plan_year, meta={"model_version": default_model_path().name,
+                                                     "package_version": __version__})
     return get_default_pipeline().parse(text, plan_year=plan_year)
 
 
 def parse_batch(texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 8,
-                progress: bool = False) -> list[Plan]:
+                progress: bool = False, decode_bytes: bool = False) -> list[Plan]:
     """Parse many announcements with the default model; one result per input, in order."""
-    return get_default_pipeline().parse_batch(texts, plan_year=plan_year, batch_size=batch_size, progress=progress)
+    return get_default_pipeline().parse_batch(texts, plan_year=plan_year, batch_size=batch_size, progress=progress,
+                                              decode_bytes=decode_bytes)

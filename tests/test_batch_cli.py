@@ -167,3 +167,18 @@ def test_review_export_from_batch_output_least_confident_first(tmp_path, tiny_mo
     doccano = tmp_path / "review.jsonl"
     assert cli(["export", str(out), "--for", "doccano", "-o", str(doccano)]) == 0
     assert len(doccano.read_text(encoding="utf-8").splitlines()) == len(rows)
+
+
+def test_workers_keep_the_plan_year(tmp_path):
+    """Regression: with --workers 2 the worker path dropped --year (relative dates had no year)."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"d{i}.txt").write_text("年底前新建3所学校。", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    counts = run_batch([str(folder)], out, workers=2, rules_only=True, plan_year=2031, progress=False)
+    assert counts["done"] == 3
+    for row in map(json.loads, out.read_text(encoding="utf-8").splitlines()):
+        assert row["plan"]["year"] == 2031
+        (deadline,) = [e for e in row["plan"]["entities"] if e["label"] == "DEADLINE"]
+        assert deadline["value"]["end"] == "2031-12-31"

@@ -30,6 +30,7 @@ def test_wheel_contains_the_default_model(wheel):
     for f in ("model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
         assert model + f in names
     assert "nlp_minsheng/py.typed" in names
+    assert not any(n.startswith("training/") for n in names)  # no top-level package of that name
 
 
 def test_installed_wheel_parses_a_seed_offline(wheel, tmp_path):
