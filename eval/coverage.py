@@ -91,6 +91,11 @@ def count(docs: list[Document]) -> dict[str, dict[str, int]]:
     # Positives that no pattern can find are counted from the gold spans themselves.
     out["1 achieved progress"]["positive"] += sum(
         1 for d in docs if d.meta.get("genre") == "progress" for *_, lab in d.spans if lab == "TARGET")
+    out["2 category/procedure counts"]["positive"] += sum(
+        1 for d in docs if d.meta.get("genre") in ("vote", "list", "notice") for *_, lab in d.spans if lab == "TARGET")
+    out["6 contiguous names / lists"]["positive"] += sum(
+        1 for d in docs for s, e, lab in d.spans
+        if lab == "LOCATION" and len(re.findall(r"(?:省|市|县|区|镇|乡|街道|社区|村)", d.text[s:e])) >= 2)
     out["3 report dates"]["positive"] += sum(1 for d in docs for *_, lab in d.spans if lab == "DEADLINE")
     out["5 place unit inside a word"]["positive"] += sum(
         1 for d in docs for s, e, lab in d.spans if lab == "LOCATION" and re.search(r"(社区|街道|村|镇)$", d.text[s:e]))
