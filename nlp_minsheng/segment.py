@@ -140,15 +140,37 @@ def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
     return [(s, e, line) for s, e, line in _lines(text) if line.strip() and not is_boilerplate(line)][:n]
 
 
+_PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|票决")
+# A publication date or dateline: 2021-03-15, 2021/3/15, 2021年3月15日, 2021.03.15.
+_DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*)(\d{1,2})")
+
+
 def infer_year(text: str) -> int | None:
-    """Plan year from the title/first lines (a year near 实事/项目/计划), else the first year there."""
+    """The plan year, from the strongest evidence on the page.
+
+    1. a year next to plan words (实事, 项目, 计划 …) in the title lines;
+    2. else the year named most often next to plan words in the body (a progress report or a
+       news item names the plan it is about again and again);
+    3. else the publication date near the top: its year, or the next one for Nov–Dec (plans are
+       published before the year they are for);
+    4. else the first year in the title lines.
+    """
     head = header_lines(text)
     years: list[int] = []
     for _, _, line in head:
         for m in _YEAR_RE.finditer(line):
             y = int(m.group(1))
-            ctx = line[m.end() : m.end() + 20]
-            if re.search(r"实事|项目|计划|民生|工作|办", ctx):
+            if _PLAN_WORDS.search(line[m.end() : m.end() + 20]):
                 return y
             years.append(y)
+    counts: dict[int, int] = {}
+    for m in _YEAR_RE.finditer(text):
+        if _PLAN_WORDS.search(text[m.end() : m.end() + 12]) and not re.match(r"\s*[-—~至到]", text[m.end():]):
+            y = int(m.group(1))
+            counts[y] = counts.get(y, 0) + 1
+    if counts:
+        return max(counts, key=lambda y: (counts[y], y))
+    m = _DATE_RE.search(text[:600])
+    if m and 1 <= int(m.group(2)) <= 12:
+        return int(m.group(1)) + (1 if int(m.group(2)) >= 11 else 0)
     return years[0] if years else None

@@ -41,3 +41,14 @@ def test_forum_boilerplate_is_not_an_item():
 ])
 def test_other_formats(text, n):
     assert len(segment(text)) == n
+
+
+@pytest.mark.parametrize("text,year", [
+    ("某某县2021年民生实事项目清单\n一、新建学校3所", 2021),                          # title with plan words
+    ("首页 > 新闻\n代表们投票表决\n会议票决产生了2024年民生实事项目10件，2024年民生实事将…", 2024),  # body, most named
+    ("发布时间：2022-11-28 09:30\n区人大会议表决通过了十件实事", 2023),               # published in Nov → next year
+    ("发布时间：2022-03-08 09:30\n区人大会议表决通过了十件实事", 2022),
+    ("没有任何年份的一段话", None),
+])
+def test_infer_year(text, year):
+    assert infer_year(text) == year

@@ -21,7 +21,25 @@ def _table(scores: dict[str, Any] | None, title: str) -> str:
         vtxt = f"{va[0]:.3f} (n={va[1]})" if va and va[0] is not None else "–"
         lines.append(f"| {lab} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {o['f1']:.3f} | {vtxt} | {s['support']} |")
     lines.append(f"\nMacro strict F1 {scores['strict']['macro_f1']:.3f}, macro overlap F1 {scores['overlap']['macro_f1']:.3f}.\n")
+    genres = scores.get("by_genre") or {}
+    if len(genres) > 1:
+        lines += ["By genre (strict):\n", "| genre | documents | gold spans | P | R | F1 | " + " | ".join(LABELS) + " |",
+                  "|" + " --- |" * (6 + len(LABELS))]
+        for g, r in genres.items():
+            lines.append(f"| {g} | {r['n_docs']} | {r['gold']} | {r['precision']:.3f} | {r['recall']:.3f} | "
+                         f"{r['f1']:.3f} | " + " | ".join(f"{r.get(lab, 0):.3f}" for lab in LABELS) + " |")
+        lines.append("")
     return "\n".join(lines)
+
+
+def _ids(ids: list[str]) -> str:
+    """Long id lists (the dev set) are summarised by prefix."""
+    if len(ids) <= 12:
+        return ", ".join(ids) or "none"
+    from collections import Counter
+
+    prefixes = Counter(i.split("-")[0] + ("~t" if "~" in i else "") for i in ids)
+    return f"{len(ids)} documents (" + ", ".join(f"{p}…: {n}" for p, n in sorted(prefixes.items())) + ")"
 
 
 def write_model_card(out: Path, meta: dict[str, Any]) -> None:
@@ -47,8 +65,9 @@ Used by `nlp_minsheng.parse()`; works offline.
 
 Training-data sha256: `{data.get('hash', '?')}`.
 {len(data.get('train_docs', []))} training documents ({data.get('train_chars', '?')} characters,
-{data.get('train_spans', '?')} spans, {data.get('train_windows', '?')} windows of ≤{cfg['max_length']} tokens);
-dev (early stopping): {', '.join(data.get('dev_docs', [])) or 'none'};
+{data.get('train_spans', '?')} spans, {data.get('train_windows', '?')} windows of ≤{cfg['max_length']} tokens):
+{_ids(data.get('train_docs', []))};
+dev (early stopping and model selection; never trained on): {_ids(data.get('dev_docs', []))};
 frozen test: {', '.join(data.get('test_docs', [])) or 'none'};
 held-out synthetic test: {', '.join(data.get('heldout_docs', [])) or 'none'}.
 
@@ -75,7 +94,7 @@ version {meta.get('scored', {}).get('package_version', meta['package_version'])}
 
 {_table(meta.get('test_scores'), 'Frozen real test document(s)')}
 {_table(meta.get('heldout_scores'), 'Held-out synthetic documents (set B: tables and progress reports, never trained on)')}
-{_table(meta.get('dev_scores'), 'Synthetic dev documents (used for early stopping)')}
+{_table(meta.get('dev_scores'), 'Frozen realistic dev set (early stopping and model selection)')}
 """
     if cv:
         text += "\n## Cross-validation by document (leave one real document out)\n\n" + cv.get("markdown", "") + "\n"

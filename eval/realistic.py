@@ -1,0 +1,142 @@
+"""Score models side by side on the frozen realistic dev set (per label, per genre), the frozen
+real test seed and the held-out synthetic set B — all in one run.
+
+    python -m eval.realistic                                  # shipped model, previous model, rules
+    python -m eval.realistic --system "v2, 6 layers=runs/l6" --system "v2, O 1.0=runs/o10"
+    python -m eval.realistic --ablations                      # + pipeline ablations of the shipped model
+
+A system is ``NAME=MODEL_DIR[+option…]`` with options ``norepair`` (model spans without
+the grammar's edge repair), ``words`` / ``nowords`` (LOCATION edges snapped to jieba words
+or not) and ``window256`` (inference window of 256 tokens instead of 512). Writes
+``eval/realistic.json`` and ``eval/realistic.md`` (included by ``python -m eval.results``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT / "eval"
+SETS = ("dev", "test seed", "synthetic B")
+
+
+def _docs() -> dict[str, list[Any]]:
+    from nlp_minsheng.corpus import iter_corpus
+
+    docs = list(iter_corpus([ROOT / "annotations" / "gold"]))
+    return {
+        "dev": [d for d in docs if d.split == "dev"],
+        "test seed": [d for d in docs if d.id == "seed-002"],
+        "synthetic B": [d for d in docs if d.split == "test"],
+    }
+
+
+def _pipeline(spec: str) -> Any:
+    from nlp_minsheng.pipeline import Pipeline
+
+    if spec == "rules":
+        return Pipeline.rules_only()
+    path, *opts = spec.split("+")
+    kwargs: dict[str, Any] = {}
+    if "norepair" in opts:
+        kwargs["repair"] = False
+    if "words" in opts:
+        kwargs["word_edges"] = True
+    if "nowords" in opts:
+        kwargs["word_edges"] = False
+    if "window256" in opts:
+        kwargs["max_length"] = 256
+    return Pipeline.from_pretrained(ROOT / path if not Path(path).is_absolute() else path, **kwargs)
+
+
+def run(systems: dict[str, str]) -> dict[str, Any]:
+    from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+
+    sets = _docs()
+    out: dict[str, Any] = {"date": time.strftime("%Y-%m-%d %H:%M"), "systems": systems,
+                           "n_docs": {k: len(v) for k, v in sets.items()}, "results": {}}
+    for name, spec in systems.items():
+        tagger = pipeline_tagger(_pipeline(spec))
+        res = {}
+        for set_name, docs in sets.items():
+            r = evaluate(tagger, docs, values=set_name == "dev")
+            res[set_name] = {k: r[k] for k in ("strict", "overlap", "value_accuracy", "by_genre", "n_docs", "n_chars")}
+        out["results"][name] = res
+        print(f"{name}: dev strict micro {res['dev']['strict']['micro']['f1']:.3f}", file=sys.stderr)
+    return out
+
+
+def markdown(data: dict[str, Any]) -> str:
+    from nlp_minsheng.labels import LABELS
+
+    res = data["results"]
+    n = data["n_docs"]
+    lines = [f"## Realistic dev set, frozen ({n['dev']} pages; {data['date']})\n",
+             "Written and annotated by helpers who saw only LABELS.md, REAL_PAGES.md and GUIDELINES.md; never "
+             "trained on; used for early stopping and model selection. Strict span F1 per label (P/R for micro):\n",
+             "| system | " + " | ".join(LABELS) + " | micro (P/R) | overlap micro | test seed | synthetic B |",
+             "|" + " --- |" * (len(LABELS) + 5)]
+    for name, r in res.items():
+        d = r["dev"]["strict"]
+        lines.append(f"| {name} | " + " | ".join(f"{d[lab]['f1']:.3f}" for lab in LABELS)
+                     + f" | **{d['micro']['f1']:.3f}** ({d['micro']['precision']:.2f}/{d['micro']['recall']:.2f})"
+                     + f" | {r['dev']['overlap']['micro']['f1']:.3f} | {r['test seed']['strict']['micro']['f1']:.3f}"
+                     + f" | {r['synthetic B']['strict']['micro']['f1']:.3f} |")
+    genres = sorted({g for r in res.values() for g in r["dev"]["by_genre"]})
+    lines += ["", "Dev set by genre, strict micro F1 (P/R):\n",
+              "| system | " + " | ".join(f"{g} ({res[next(iter(res))]['dev']['by_genre'].get(g, {}).get('n_docs', 0)})"
+                                       for g in genres) + " |",
+              "|" + " --- |" * (len(genres) + 1)]
+    for name, r in res.items():
+        bg = r["dev"]["by_genre"]
+        lines.append(f"| {name} | " + " | ".join(
+            f"{bg[g]['f1']:.3f} ({bg[g]['precision']:.2f}/{bg[g]['recall']:.2f})" if g in bg else "–" for g in genres)
+            + " |")
+    lines += ["", "Value accuracy on the dev set (overlap-matched spans):\n",
+              "| system | " + " | ".join(LABELS) + " |", "|" + " --- |" * (len(LABELS) + 1)]
+    for name, r in res.items():
+        va = r["dev"]["value_accuracy"]
+        lines.append(f"| {name} | " + " | ".join("–" if va[lab][0] is None else f"{va[lab][0]:.3f} (n={va[lab][1]})"
+                                                for lab in LABELS) + " |")
+    lines += ["", "Systems: " + "; ".join(f"`{k}` = `{v}`" for k, v in data["systems"].items()), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from nlp_minsheng.pipeline import DEFAULT_MODEL_NAME
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--system", action="append", default=[], metavar="NAME=SPEC")
+    ap.add_argument("--ablations", action="store_true", help="also the shipped model without repair / word edges, window 256")
+    ap.add_argument("--no-defaults", action="store_true", help="only the --system entries")
+    args = ap.parse_args(argv)
+    shipped = f"models/{DEFAULT_MODEL_NAME}"
+    systems: dict[str, str] = {}
+    if not args.no_defaults:
+        systems[DEFAULT_MODEL_NAME] = shipped
+        for old in sorted((ROOT / "models" / "archive").glob("minsheng-ner-v*")):
+            systems[old.name] = str(old.relative_to(ROOT))
+        systems["rules"] = "rules"
+    if args.ablations:
+        systems[f"{DEFAULT_MODEL_NAME}, no edge repair"] = shipped + "+norepair"
+        systems[f"{DEFAULT_MODEL_NAME}, LOCATION word edges on"] = shipped + "+words"
+        systems[f"{DEFAULT_MODEL_NAME}, LOCATION word edges off"] = shipped + "+nowords"
+        systems[f"{DEFAULT_MODEL_NAME}, window 256"] = shipped + "+window256"
+    for s in args.system:
+        name, _, spec = s.partition("=")
+        systems[name] = spec
+    data = run(systems)
+    (EVAL / "realistic.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    md = markdown(data)
+    (EVAL / "realistic.md").write_text(md, encoding="utf-8")
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
