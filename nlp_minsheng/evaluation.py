@@ -66,3 +66,78 @@ def by_genre(docs: Sequence[Document], preds: Sequence[Sequence[tuple[int, int, 
                       "recall": r["micro"]["recall"], "f1": r["micro"]["f1"],
                       **{lab: r[lab]["f1"] for lab in r if lab not in ("micro", "macro_f1")}}
     return out
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _head(metric: str) -> str:
+    """The head noun of a metric: its last jieba word."""
+    from .words import _tokenizer
+
+    words = [w for w in _tokenizer().lcut(metric) if w.strip()]
+    return words[-1] if words else metric
+
+
+def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[str, Any]:
+    """Items, plan year and TARGET metric against the structure gold in ``meta``.
+
+    * items: exact item spans (whitespace-trimmed) → P/R/F1, and the share of documents whose item
+      count is exact (documents with ``meta.items``);
+    * plan year: share of documents with ``meta.plan_year`` (null included) where ``plan.year`` equals it;
+    * metric: share of gold metrics (``meta.metrics``) whose TARGET the plan has with the same span and
+      whose metric is equal, or has the same head noun (last jieba word).
+    """
+    tp = fp = fn = 0
+    count_ok = count_n = year_ok = year_n = m_exact = m_head = m_n = 0
+    by_genre: dict[str, dict[str, int]] = {}
+    for plan, doc in zip(plans, docs):
+        g = by_genre.setdefault(str(doc.meta.get("genre", "?")), {"tp": 0, "fp": 0, "fn": 0, "count_ok": 0, "n": 0,
+                                                                  "year_ok": 0, "year_n": 0})
+        if "items" in doc.meta:
+            gold = {_strip(doc.text, s, e) for s, e, _ in doc.meta["items"]}
+            pred = {_strip(doc.text, it.start, it.end) for it in plan.items}
+            t = len(gold & pred)
+            tp, fp, fn = tp + t, fp + len(pred - gold), fn + len(gold - pred)
+            ok = len(plan.items) == len(gold)
+            count_ok, count_n = count_ok + ok, count_n + 1
+            g["tp"] += t
+            g["fp"] += len(pred - gold)
+            g["fn"] += len(gold - pred)
+            g["count_ok"] += ok
+            g["n"] += 1
+        if "plan_year" in doc.meta:
+            ok = plan.year == doc.meta["plan_year"]
+            year_ok, year_n = year_ok + ok, year_n + 1
+            g["year_ok"] += ok
+            g["year_n"] += 1
+        if doc.meta.get("metrics"):
+            ents = {(e.start, e.end): e for e in plan.entities if e.label == "TARGET"}
+            for s, e, metric in doc.meta["metrics"]:
+                m_n += 1
+                got = (ents[(s, e)].value or {}).get("metric") if (s, e) in ents else None
+                if got == metric:
+                    m_exact += 1
+                    m_head += 1
+                elif got and _head(got) == _head(metric):
+                    m_head += 1
+
+    def f1(t: int, p: int, n: int) -> float:
+        return round(2 * t / (2 * t + p + n), 4) if t + p + n else 0.0
+
+    return {
+        "items": {"f1": f1(tp, fp, fn), "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
+                  "recall": round(tp / (tp + fn), 4) if tp + fn else 0.0, "count_exact": round(count_ok / count_n, 4)
+                  if count_n else None, "n_docs": count_n},
+        "plan_year": {"accuracy": round(year_ok / year_n, 4) if year_n else None, "n_docs": year_n},
+        "metric": {"exact": round(m_exact / m_n, 4) if m_n else None, "exact_or_head": round(m_head / m_n, 4) if m_n else None,
+                   "n": m_n},
+        "by_genre": {k: {"item_f1": f1(v["tp"], v["fp"], v["fn"]), "count_exact": round(v["count_ok"] / v["n"], 4) if v["n"] else None,
+                         "year_accuracy": round(v["year_ok"] / v["year_n"], 4) if v["year_n"] else None, "n_docs": v["n"]}
+                     for k, v in sorted(by_genre.items())},
+    }

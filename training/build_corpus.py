@@ -110,6 +110,44 @@ def traditional_variant(doc: dict, pinyin: bool) -> dict:
     return variant
 
 
+# Structure gold (issue: items, plan year, TARGET metrics): JSON/TSV files beside the markup.
+ITEM_DIRS = {"dev": SRC / "dev" / "items", "seeds": SRC / "seeds_items"}
+METRIC_DIR = SRC / "dev" / "metrics"
+
+
+def structure_gold(kind: str, doc_id: str, text: str, spans: list[tuple[int, int, str]]) -> tuple[dict, list[str]]:
+    """``meta`` fields ``plan_year``, ``items`` ([start, end, title]) and ``metrics`` ([start, end, metric])."""
+    meta: dict = {}
+    problems: list[str] = []
+    item_file = ITEM_DIRS.get(kind, Path("/nonexistent")) / f"{doc_id}.json"
+    if item_file.exists():
+        g = json.loads(item_file.read_text(encoding="utf-8"))
+        items, pos = [], 0
+        for it in g["items"]:
+            a = text.find(it["first"], pos)
+            b = text.find(it["last"], max(a, 0))
+            if a < 0 or b < a:
+                problems.append(f"{item_file.name}: item {it['title']!r} not found after offset {pos}")
+                continue
+            pos = b + len(it["last"])
+            if it["title"] not in text[a:pos] and it["title"] not in text[a:pos].replace("\n", ""):
+                problems.append(f"{item_file.name}: title {it['title']!r} is not inside its item")
+            items.append([a, pos, it["title"]])
+        meta["plan_year"] = g.get("plan_year")
+        meta["items"] = items
+    metric_file = METRIC_DIR / f"{doc_id}.tsv"
+    if kind == "dev" and metric_file.exists():
+        targets = {(s, e) for s, e, lab in spans if lab == "TARGET"}
+        rows = [r.split("\t") for r in metric_file.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
+        metrics = [[int(r[0]), int(r[1]), r[4]] for r in rows if len(r) == 5 and r[4].strip()]
+        for s, e, _ in metrics:
+            if (s, e) not in targets:
+                problems.append(f"{metric_file.name}: [{s}, {e}) is not a gold TARGET")
+        if metrics:
+            meta["metrics"] = metrics
+    return meta, problems
+
+
 def _first_difference(got: str, expected: str) -> str:
     i = next((k for k, (a, b) in enumerate(zip(got, expected)) if a != b), min(len(got), len(expected)))
     return f"at char {i}: got {got[max(0, i - 15):i + 15]!r}, expected {expected[max(0, i - 15):i + 15]!r}"
@@ -155,6 +193,11 @@ def build(check_only: bool = False, only: str = "") -> int:
             for p in span_problems(text, spans):
                 print(f"{path}: {p}")
                 errors += 1
+            extra, problems = structure_gold(kind, doc_id, text, spans)
+            for p in problems:
+                print(f"{path}: {p}")
+                errors += 1
+            meta.update(extra)
             out[kind].append({"id": doc_id, "text": text, "label": [list(s) for s in spans], "meta": meta})
     if errors:
         print(f"{errors} problem(s)")
