@@ -90,11 +90,11 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
     * items: exact item spans (whitespace-trimmed) → P/R/F1, and the share of documents whose item
       count is exact (documents with ``meta.items``);
     * plan year: share of documents with ``meta.plan_year`` (null included) where ``plan.year`` equals it;
-    * metric: share of gold metrics (``meta.metrics``) whose TARGET the plan has with the same span and
-      whose metric is equal, or has the same head noun (last jieba word).
+    * metric: over the gold metrics (``meta.metrics``) whose TARGET the plan found with the same span,
+      the share whose metric is equal, or has the same head noun (last jieba word); ``n`` of ``gold``.
     """
     tp = fp = fn = 0
-    count_ok = count_n = year_ok = year_n = m_exact = m_head = m_n = 0
+    count_ok = count_n = year_ok = year_n = m_exact = m_head = m_n = m_gold = 0
     by_genre: dict[str, dict[str, int]] = {}
     for plan, doc in zip(plans, docs):
         g = by_genre.setdefault(str(doc.meta.get("genre", "?")), {"tp": 0, "fp": 0, "fn": 0, "count_ok": 0, "n": 0,
@@ -119,8 +119,12 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
         if doc.meta.get("metrics"):
             ents = {(e.start, e.end): e for e in plan.entities if e.label == "TARGET"}
             for s, e, metric in doc.meta["metrics"]:
+                m_gold += 1
+                if (s, e) not in ents:
+                    continue  # a missed TARGET is a span error, scored by span F1, not here
                 m_n += 1
-                got = (ents[(s, e)].value or {}).get("metric") if (s, e) in ents else None
+                metric = normalize(metric).text  # metrics are reported in simplified script
+                got = (ents[(s, e)].value or {}).get("metric")
                 if got == metric:
                     m_exact += 1
                     m_head += 1
@@ -136,7 +140,7 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
                   if count_n else None, "n_docs": count_n},
         "plan_year": {"accuracy": round(year_ok / year_n, 4) if year_n else None, "n_docs": year_n},
         "metric": {"exact": round(m_exact / m_n, 4) if m_n else None, "exact_or_head": round(m_head / m_n, 4) if m_n else None,
-                   "n": m_n},
+                   "n": m_n, "gold": m_gold},
         "by_genre": {k: {"item_f1": f1(v["tp"], v["fp"], v["fn"]), "count_exact": round(v["count_ok"] / v["n"], 4) if v["n"] else None,
                          "year_accuracy": round(v["year_ok"] / v["year_n"], 4) if v["year_n"] else None, "n_docs": v["n"]}
                      for k, v in sorted(by_genre.items())},

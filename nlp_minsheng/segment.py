@@ -10,6 +10,8 @@ rows) and, failing all of these, prose paragraphs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from itertools import islice
 from dataclasses import dataclass
 
 _CN = "一二三四五六七八九十"
@@ -19,7 +21,9 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "paren_cn": re.compile(rf"^\s*[(（][{_CN}]{{1,3}}[)）]"),
     "num_dot": re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)"),
     "paren_num": re.compile(r"^\s*[(（]\d{1,2}[)）]"),
-    "bullet": re.compile(r"^\s*[●▶■◆★▲•◎►]"),
+    "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►]|——)"),
+    "shi": re.compile(rf"^\s*[{_CN}]{{1,3}}是"),
+    "num_space": re.compile(r"^\s*0\d\s+\S"),
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
     "circled": re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
 }
@@ -27,9 +31,18 @@ _ENUM = re.compile(rf"(?:^|[。；;，,]\s*)([{_CN}]是)")
 BOILERPLATE = re.compile(
     r"立即注册|登录|找回密码|^\s*搜索\s*$|回复|举报|首页\s*[>›»]|返回顶部|返回列表|Powered by|ICP备|发表于|阅读模式|"
     r"使用道具|快速回复|帖子地图|手机版|积分规则|Processed in|Comsenz|版权所有|打印本页|关闭窗口|分享到|上一篇|下一篇|"
-    r"点击阅读原文|责任编辑|扫一扫|^\s*[\[【]?(?:打印|关闭|收藏)[\]】]?\s*$",
+    r"点击阅读原文|责任编辑|扫一扫|^\s*[\[【]?(?:打印|关闭|收藏)[\]】]?\s*$|"
+    # site chrome of news pages: datelines, source/editor lines, counters, font controls, image links
+    r"(?:来源|编辑|作者|记者|审核|校对|发布时间|发布日期|发布机构|浏览次数|阅读次数|点击数|索引号|文号)\s*[:：]|"
+    r"^\s*时间\s*[:：]|\d{4}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|字号|字体|当前位置|!\[[^\]]*\]\(|"
+    r"^\s*[(（][^()（）]{0,40}(?:摄|供图|效果图)[)）]\s*$|^\s*图为|首页\s*[|｜]|"
+    r"摄\s*[)）]\s*$|效果图\s*$|^\s*\[图片\]|阅读原文|^\s*分享|在看\s*$",
     re.I,
 )
+# Everything after such a line is a list of links to other pages, not the plan.
+RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|往期回顾)")
+# A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
+_GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|类\s*[:：]?\s*$")
 _YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
 
@@ -66,7 +79,10 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         return None
     items: list[Segment] = []
     for s, e, line in rows:
-        cells = [c.strip() for c in line.split("|")]
+        # A row item is its cells' text: leading and trailing pipes and spaces stay out.
+        s += len(line) - len(line.lstrip(" |\t"))
+        e -= len(line) - len(line.rstrip(" |\t"))
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if not cells[0].isdigit():
             continue  # header row
         name = cells[1] if len(cells) > 1 else ""
@@ -91,53 +107,120 @@ def _enum_items(text: str, start: int, end: int) -> list[Segment]:
     ]
 
 
-def segment(text: str) -> list[Segment]:
-    """Items of a plan, in order, as ranges of ``text``."""
-    lines = _lines(text)
-    content = [(s, e, line) for s, e, line in lines if line.strip() and not is_boilerplate(line)]
-    if not content:
-        return []
-    table = _table_items(content)
-    if table:
-        return table
-    # The item level is the heading style that occurs first among styles used at least twice.
+def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:
+    """Non-empty lines that are not site chrome, up to a related-news block."""
+    for s, e, line in _lines(text):
+        if RELATED.match(line):
+            return
+        if line.strip() and not is_boilerplate(line):
+            yield s, e, line
+
+
+def _content_lines(text: str) -> list[tuple[int, int, str]]:
+    return list(_iter_content_lines(text))
+
+
+_SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目).{0,4}征集")
+# Sections of a report or notice that are about the work, not items of the plan.
+_NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算")
+# A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
+_ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|惠民工程|民生工程")
+
+
+def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "") -> list[Segment]:
+    """Items introduced by a heading style used at least twice (the first such style is the item level;
+    a level whose headings group items — 民生保障类(4项) — hands over to the style inside it; in a
+    report or progress report whose few sections include one about the items, the items are the
+    headings inside that section)."""
     found: dict[str, list[int]] = {}
+    styles: dict[int, str] = {}
     for idx, (_, _, line) in enumerate(content):
         for style, rx in HEADING_STYLES.items():
-            if rx.match(line):
-                found.setdefault(style, []).append(idx)
+            if style != skip and rx.match(line):
+                styles[idx] = style
                 break
-    candidates = [(idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2]
-    last_end = content[-1][1]
-    if candidates:
-        _, style = min(candidates)
-        idxs = found[style]
-        items = []
-        for k, idx in enumerate(idxs):
-            s = content[idx][0]
-            e = content[idxs[k + 1]][0] if k + 1 < len(idxs) else last_end
-            # Trim trailing blank / boilerplate lines from the item.
-            while e > s and text[e - 1].isspace():
-                e -= 1
-            line = content[idx][2]
-            if style == "lone_num":
-                nxt = content[idx + 1][2] if idx + 1 < len(content) else ""
-                title = nxt.strip()[:60]
-            else:
-                title = _title(line, style)
-            items.append(Segment(s, e, title))
+    # A section about problems, next steps or requirements hides its own sub-headings, up to the
+    # next heading of its level, and ends the item before it.
+    dead: set[int] = set()
+    dead_starts: list[int] = []
+    for idx, style in sorted(styles.items()):
+        if idx in dead or not _NOT_ITEMS.search(content[idx][2]):
+            continue
+        nxt = next((j for j in sorted(styles) if j > idx and styles[j] == style), len(content))
+        dead.update(range(idx, nxt))
+        dead_starts.append(idx)
+    for idx, style in sorted(styles.items()):
+        if idx not in dead:
+            found.setdefault(style, []).append(idx)
+    candidates = sorted((idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2)
+    if not candidates:
+        return []
+    style = candidates[0][1]
+    sections = found[style]
+    if len(sections) <= 6 and not skip:
+        for k, i in enumerate(sections):
+            if not _ITEM_SECTION.search(content[i][2]):
+                continue
+            end = sections[k + 1] if k + 1 < len(sections) else len(content)
+            inner = _heading_items(text, content[i + 1 : end], skip=style)
+            if len(inner) >= 2:
+                return inner
+    outer: list[int] = []
+    if sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2 and len(candidates) > 1:
+        outer, style = found[style], candidates[1][1]
+    # Lines that group items (医疗卫生类, 民生保障类(4项)) end the item before them too.
+    groups = [i for i, (_, _, line) in enumerate(content) if _GROUP.search(line) and len(line.strip()) <= 20]
+    stops = sorted(set(found[style]) | set(outer) | set(groups) | set(dead_starts))
+    idxs = found[style]
+    bounds = []
+    for k, idx in enumerate(idxs):
+        # An item ends before the next heading of its own level or of the level that groups it.
+        nxt = next((j for j in stops if j > idx), len(content))
+        last = nxt - 1
+        if k + 1 == len(idxs) and k > 0:
+            # The last item has no next heading to end it: give it no more lines than the longest
+            # item before it (news pages go on with quotes and background after the list).
+            longest = max(b - a for a, b in bounds)
+            last = min(last, idx + longest)
+        bounds.append((idx, last))
+    items = []
+    for idx, last in bounds:
+        s, e = content[idx][0], content[last][1]
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        line = content[idx][2]
+        if style == "lone_num":
+            title = content[idx + 1][2].strip()[:60] if idx + 1 < len(content) else ""
+        else:
+            title = _title(line, style)
+        items.append(Segment(s, e, title))
+    return items
+
+
+def segment(text: str) -> list[Segment]:
+    """Items of a plan, in order, as ranges of ``text``.
+
+    Site chrome (datelines, source and editor lines, counters, font controls, image links,
+    breadcrumbs, related news) never becomes an item, and neither do paragraphs of prose:
+    a page that only reports on a plan has no items.
+    """
+    content = _content_lines(text)
+    if not content or _SOLICIT.search(" ".join(line for _, _, line in header_lines(text, 3))):
+        return []  # a call for proposals lists what may be proposed, not the plan's items
+    table = _table_items(content)
+    items = _heading_items(text, content)
+    # A notice may list the items as sections and again as a task table: the first listing wins.
+    if items and (not table or items[0].start < table[0].start):
         return items
-    # No headings: 一是…二是… inside paragraphs, else each prose paragraph.
-    items = [seg for s, e, _ in content for seg in _enum_items(text, s, e)]
-    if items:
-        return items
-    paras = [(s, e, line) for s, e, line in content if len(line.strip()) >= 30]
-    return [Segment(s, e, _title(line, "")) for s, e, line in paras]
+    if table:
+        return table
+    # No headings: 一是…二是… inside paragraphs.
+    return [seg for s, e, _ in content for seg in _enum_items(text, s, e)]
 
 
 def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
     """The first ``n`` non-empty, non-boilerplate lines (where titles live)."""
-    return [(s, e, line) for s, e, line in _lines(text) if line.strip() and not is_boilerplate(line)][:n]
+    return list(islice(_iter_content_lines(text), n))
 
 
 _PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|票决")
@@ -164,8 +247,9 @@ def infer_year(text: str) -> int | None:
                 return y
             years.append(y)
     counts: dict[int, int] = {}
-    for m in _YEAR_RE.finditer(text):
-        if _PLAN_WORDS.search(text[m.end() : m.end() + 12]) and not re.match(r"\s*[-—~至到]", text[m.end():]):
+    body = "\n".join(line for _, _, line in _content_lines(text))  # related-news links name other plans
+    for m in _YEAR_RE.finditer(body):
+        if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not re.match(r"\s*[-—~至到]", body[m.end():]):
             y = int(m.group(1))
             counts[y] = counts.get(y, 0) + 1
     if counts:

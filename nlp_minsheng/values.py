@@ -142,25 +142,42 @@ def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint:
     }
 
 
+_RATE_VERBS = ("达到", "达", "提高到", "提高", "降低", "提升")
+# Scope words before a quantity that say where or for whom, not what is counted (在城区, 对全市, 为全区).
+_SCOPE = re.compile(r"^(?:在|对|为|给|向)?(?:全市|全区|全县|全镇|全省|各区|各县|城区|农村|辖区|本市|本区)?(?:共|累计|再|将|另外|其余|其中)?$")
+
+
+def _object_after(right: str) -> str:
+    """The counted object that follows a quantity (新建2个骑行驿站 → 骑行驿站)."""
+    return re.split(r"[，。；、和及与并的等]|" + _VERB_RE.pattern, right)[0][:12]
+
+
 def target_metric(before: str, after: str) -> str | None:
-    """Verb + counted object around a quantity, within its clause."""
+    """Verb + counted object around a quantity, within its clause.
+
+    The object may precede the number (新建口袋公园12个) or follow it (新建12个口袋公园); a rate's
+    metric is its subject (覆盖率达到95% → 覆盖率); scope words (在城区, 对全市) are not the object.
+    """
     left = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(before) if before else "")[-1]
     right = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(after) if after else "")[0]
-    verbs = list(_VERB_RE.finditer(left))
+    verbs = [v for v in _VERB_RE.finditer(left)]
+    if verbs and verbs[-1].group(0) in _RATE_VERBS and left[: verbs[-1].start()].strip():
+        verbs = []  # 签约服务率达到100%: the subject is the metric
     if not verbs:
         # No action verb: the metric is the subject before the comparator
         # (开放时间均不少于…的50% → 开放时间).
-        cut = re.search(r"不少于|不低于|不超过|达到|提高到|提升至|超过|控制在|缩短至", left)
+        cut = re.search(r"不少于|不低于|不超过|达到|提高到|提升至|超过|控制在|缩短至|达", left)
         obj = left[: cut.start()] if cut else left
         obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将|所有)+", "", obj)
-        obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计)+$", "", obj)
+        obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
+        if _SCOPE.match(obj):
+            obj = _object_after(right)
         return obj[-10:] or None
     v = verbs[-1]
     obj = left[v.end():]
-    obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计|总数|数量|人数|面积|规模)+$", "", obj)
-    if not obj:
-        # 新建2个骑行驿站: the object follows the quantity.
-        obj = re.split(r"[，。；、和及与并的等]|" + _VERB_RE.pattern, right)[0][:8]
+    obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计|合计|总数|数量|人数|面积|规模)+$", "", obj)
+    if not obj or _SCOPE.match(obj):
+        obj = _object_after(right)  # 新建2个骑行驿站: the object follows the quantity.
     return (v.group(0) + obj) or None
 
 

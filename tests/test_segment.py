@@ -52,3 +52,42 @@ def test_other_formats(text, n):
 ])
 def test_infer_year(text, year):
     assert infer_year(text) == year
+
+
+NEWS = """首页 >> 新闻中心 >> 县区动态
+某某县召开民生实事推进会
+发布时间：2023-05-12 09:30　来源：某某日报　编辑：王建平　浏览次数：1387
+字号：[ 大 中 小 ]　打印本页
+![](/Files/img/2023/0512.jpg)
+5月11日，某某县召开民生实事推进会。会议指出，今年以来各项工作有序推进，要确保年底前全部完成。
+（会议现场 记者 李晓燕 摄）
+相关新闻
+· 某某县2022年民生实事全部完成
+· 某某县召开人代会
+"""
+
+
+def test_news_page_without_a_list_has_no_items_and_no_chrome():
+    assert segment(normalize(NEWS).text) == []
+    from nlp_minsheng import Pipeline
+
+    plan = Pipeline.rules_only().parse(NEWS)
+    assert plan.items == () and plan.year == 2023
+    assert all(NEWS[e.start:e.end] == e.text for e in plan.entities)
+
+
+@pytest.mark.parametrize("text,titles", [
+    # sections about problems / next steps are not items, nor are their sub-points
+    ("二、分项情况\n（一）老旧小区改造。改造12个。\n（二）口袋公园。新建3个。\n三、存在的问题\n（一）进度慢。\n（二）资金紧。",
+     ["老旧小区改造", "口袋公园"]),
+    # group headings hand over to the items inside them
+    ("一、民生保障类（2项）\n1.新建学校3所。\n2.新建医院1所。\n二、城市建设类（2项）\n3.改造道路5条。\n4.新建公园2个。",
+     ["新建学校3所", "新建医院1所", "改造道路5条", "新建公园2个"]),
+    # one item per line: 一是…, —— bullets
+    ("一是新建学校3所。\n二是改造道路5条。", ["新建学校3所", "改造道路5条"]),
+    ("——城市更新。改造小区58个。\n——交通出行。建成快速通道1条。", ["城市更新", "交通出行"]),
+    # a call for proposals lists what may be proposed, not items
+    ("关于征集2027年民生实事项目建议的公告\n一、征集范围\n二、征集时间", []),
+])
+def test_real_page_structures(text, titles):
+    assert [s.title for s in segment(text)] == titles
