@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 
 _CN = "一二三四五六七八九十"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
