@@ -113,6 +113,27 @@ def count(docs: list[Document]) -> dict[str, dict[str, int]]:
     return out
 
 
+def gazetteer_coverage(docs: list[Document]) -> tuple[int, int]:
+    """Distinct county-level division names (cpca, full form) inside gold LOCATION spans, and the
+    provinces of those names that are unambiguous."""
+    import warnings
+
+    from nlp_minsheng.textnorm import normalize
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import cpca
+    county: dict[str, set[str]] = {}
+    for info in cpca.ad_2_addr_dict.values():
+        if int(info.rank) == 2:
+            county.setdefault(info.name, set()).add(info.adcode[:2])
+    spans = {normalize(d.text[s:e]).text for d in docs for s, e, lab in d.spans if lab == "LOCATION"}
+    found = {name: provs for name, provs in county.items()
+             if len(name) >= 3 and any(name in t for t in spans) or name in spans}
+    provinces = {p for provs in found.values() if len(provs) == 1 for p in provs}
+    return len(found), len(provinces)
+
+
 def table(counts: dict[str, dict[str, int]]) -> str:
     lines = ["| mistake class (REAL_PAGES.md) | negatives | positives |", "| --- | --- | --- |"]
     lines += [f"| {k} | {v['negative']} | {v['positive']} |" for k, v in counts.items()]
@@ -125,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     docs = [d for d in iter_corpus(args.paths) if "~" not in d.id]
     print(table(count(docs)))
+    names, provinces = gazetteer_coverage(docs)
+    print(f"\nCounty-level divisions named in LOCATION spans: {names}, from {provinces} provinces.")
     return 0
 
 
