@@ -142,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
            "LOCATION adcode; the gold span's value is computed by the same normalisers):\n", value_table(results),
            "\nLabel confusions of the model: `" + json.dumps(results["model"]["confusion"], ensure_ascii=False) + "`\n",
            "![per-label F1](f1_by_label.png)\n"]
+    # Sections written by their own commands (python -m eval.realistic / eval.structure --write).
+    for part in ("realistic.md", "structure.md"):
+        if (EVAL / part).exists():
+            out.append((EVAL / part).read_text(encoding="utf-8"))
     if cv:
         from nlp_minsheng.labels import LABELS
 

@@ -16,6 +16,33 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def markdown(res: dict, model_version: str) -> str:
+    import time
+
+    dev, seeds = res["dev"], res["seeds"]
+
+    def fmt(v: float | None) -> str:
+        return "–" if v is None else f"{v:.3f}"
+
+    lines = [f"## Structure on the frozen dev set ({time.strftime('%Y-%m-%d %H:%M')}, `{model_version}`)\n",
+             "`python -m eval.structure --write`. Items: exact item spans (whitespace-trimmed) against the item gold; "
+             "count exact: share of documents with the right number of items; plan year: share of documents with "
+             "the right year; metric: over gold TARGETs found with the exact span, share whose metric is equal or has "
+             "the same head noun (last jieba word). The segmentation rules were developed while looking at these dev "
+             "pages, so these numbers are optimistic; the seeds were not used to tune them.\n",
+             "| set | item F1 (P/R) | count exact | plan year | metric exact | metric exact or head | metrics scored |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in (("dev", dev), ("seeds", seeds)):
+        i, y, m = r["items"], r["plan_year"], r["metric"]
+        lines.append(f"| {name} ({i['n_docs']} docs) | {i['f1']:.3f} ({i['precision']:.2f}/{i['recall']:.2f}) | "
+                     f"{fmt(i['count_exact'])} | {fmt(y['accuracy'])} | {fmt(m['exact'])} | {fmt(m['exact_or_head'])} | "
+                     f"{m['n']} of {m['gold']} |")
+    lines += ["", "Dev set by genre:\n", "| genre | documents | item F1 | count exact | plan year |", "| --- | --- | --- | --- | --- |"]
+    for g, row in dev["by_genre"].items():
+        lines.append(f"| {g} | {row['n_docs']} | {row['item_f1']:.3f} | {row['count_exact']} | {row['year_accuracy']} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     from nlp_minsheng.corpus import iter_corpus
     from nlp_minsheng.evaluation import evaluate_structure
@@ -25,12 +52,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--model", help="model directory (default: the shipped model)")
     ap.add_argument("--rules", action="store_true", help="rule tagger (items and year do not depend on the tagger)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--write", action="store_true", help="also write eval/structure.md (included by eval.results)")
     args = ap.parse_args(argv)
     docs = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if "items" in d.meta or "plan_year" in d.meta]
     pipe = Pipeline.rules_only() if args.rules else Pipeline.from_pretrained(args.model)
     res = {}
     for name, subset in (("dev", [d for d in docs if d.split == "dev"]), ("seeds", [d for d in docs if not d.synthetic])):
         res[name] = evaluate_structure(pipe.parse_batch([d.text for d in subset]), subset)
+    if args.write:
+        (ROOT / "eval" / "structure.md").write_text(markdown(res, pipe.model_version), encoding="utf-8")
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0

@@ -22,7 +22,7 @@ from .textnorm import NormalizedText, normalize
 from .values import normalize_amount, normalize_deadline, normalize_location, normalize_target
 from .words import WordEdges
 
-DEFAULT_MODEL_NAME = "minsheng-ner-v1"
+DEFAULT_MODEL_NAME = "minsheng-ner-v2"
 
 
 def default_model_path() -> Path:
@@ -109,12 +109,17 @@ class Pipeline:
         if meta["label_schema_version"] != SCHEMA_VERSION:
             raise ValueError(f"model {path} uses label schema {meta.get('label_schema_version')}, "
                              f"this package expects {SCHEMA_VERSION}")
+        # Inference settings chosen for the model on the dev set travel in its meta.json: the window
+        # it was trained with (a longer one scores lower) and the LOCATION word-edge step.
+        settings = meta.get("pipeline", {})
+        if "max_length" in settings:
+            kwargs.setdefault("max_length", int(settings["max_length"]))
         tagger = load_token_classifier(path, quantize=quantize, **kwargs)
         meta.setdefault("model_version", path.name)
         if quantize:
             meta["model_version"] = f"{meta['model_version']}+{quantize}"
-        if word_edges is None:  # the model's own setting, chosen on the dev set when it was trained
-            word_edges = bool(meta.get("pipeline", {}).get("word_edges", False))
+        if word_edges is None:
+            word_edges = bool(settings.get("word_edges", False))
         return cls(tagger, repair=repair, word_edges=word_edges, meta=meta)
 
     @classmethod

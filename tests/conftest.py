@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from nlp_minsheng.pipeline import DEFAULT_MODEL_NAME
+
 ROOT = Path(__file__).resolve().parent.parent
-SHIPPED = ROOT / "models" / "minsheng-ner-v1"
+SHIPPED = ROOT / "models" / DEFAULT_MODEL_NAME
 
 
 def pytest_configure(config: pytest.Config) -> None:

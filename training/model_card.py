@@ -32,6 +32,13 @@ def _table(scores: dict[str, Any] | None, title: str) -> str:
     return "\n".join(lines)
 
 
+def _settings(meta: dict[str, Any]) -> str:
+    p = meta.get("pipeline", {})
+    text = (f"window {p.get('max_length', 512)} tokens, LOCATION word-edge snapping "
+            f"{'on' if p.get('word_edges') else 'off'}.")
+    return text + (f" {meta['pipeline_note']}" if meta.get("pipeline_note") else "")
+
+
 def _ids(ids: list[str]) -> str:
     """Long id lists (the dev set) are summarised by prefix."""
     if len(ids) <= 12:
@@ -60,6 +67,7 @@ Used by `nlp_minsheng.parse()`; works offline.
 * Created: {meta['created']}; training time {meta['train_minutes']} min on {cfg['threads']} CPU threads,
   best epoch {meta['best_epoch']} of {cfg['epochs']}.
 * Size on disk: {size / 1e6:.1f} MB (weights stored as {'fp16' if cfg['save_fp16'] else 'fp32'}).
+* Inference settings (`meta.json` → `pipeline`, read by `Pipeline.from_pretrained`): {_settings(meta)}
 
 ## Training data
 
