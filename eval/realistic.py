@@ -6,7 +6,7 @@ real test seed and the held-out synthetic set B — all in one run.
     python -m eval.realistic --ablations                      # + pipeline ablations of the shipped model
 
 A system is ``NAME=MODEL_DIR[+option…]`` with options ``norepair`` (model spans without
-the grammar's edge repair), ``words`` / ``nowords`` (LOCATION edges snapped to jieba words
+the grammar's edge repair), ``repair=TARGET,AMOUNT`` (repair only these labels), ``words`` / ``nowords`` (LOCATION edges snapped to jieba words
 or not) and ``windowN`` (inference window of N tokens instead of the model's own setting). Writes
 ``eval/realistic.json`` and ``eval/realistic.md`` (included by ``python -m eval.results``).
 """
@@ -50,6 +50,8 @@ def _pipeline(spec: str) -> Any:
     if "nowords" in opts:
         kwargs["word_edges"] = False
     for opt in opts:
+        if opt.startswith("repair="):
+            kwargs["repair"] = tuple(opt[len("repair="):].split(","))
         if opt.startswith("window"):
             kwargs["max_length"] = int(opt[len("window"):])
     return Pipeline.from_pretrained(ROOT / path if not Path(path).is_absolute() else path, **kwargs)
@@ -126,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         systems["rules"] = "rules"
     if args.ablations:
         systems[f"{DEFAULT_MODEL_NAME}, no edge repair"] = shipped + "+norepair"
+        for labels in ("TARGET,AMOUNT", "TARGET,AMOUNT,LOCATION", "TARGET,AMOUNT,DEADLINE,LOCATION"):
+            systems[f"{DEFAULT_MODEL_NAME}, repair {labels}"] = shipped + "+repair=" + labels
         systems[f"{DEFAULT_MODEL_NAME}, LOCATION word edges on"] = shipped + "+words"
         systems[f"{DEFAULT_MODEL_NAME}, window 512"] = shipped + "+window512"
         systems[f"{DEFAULT_MODEL_NAME}, window 128"] = shipped + "+window128"

@@ -15,7 +15,7 @@ from . import __version__, rules
 from .corpus import ALLOWED_TRAILING
 from .decode import Span, decode
 from .gazetteer import can_be_place, division
-from .labels import SCHEMA_VERSION
+from .labels import LABELS, SCHEMA_VERSION
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .textnorm import NormalizedText, normalize
@@ -80,14 +80,17 @@ class Pipeline:
     (rules only).  ``repair=True`` lets the value grammar fix TARGET/AMOUNT/
     DEADLINE span edges the model cut short and drop fragments no grammar
     accepts (``repair=False`` gives the raw model spans, trimmed).
+    ``repair`` may also name the labels to repair (``("TARGET", "AMOUNT")``); ``None`` in
+    :meth:`from_pretrained` takes the model's own setting.
     ``word_edges=True`` moves model LOCATION edges that fall inside a jieba
     word to the word's edge (:mod:`nlp_minsheng.words`).
     """
 
-    def __init__(self, tagger: Any | None = None, *, repair: bool = True, word_edges: bool = False,
+    def __init__(self, tagger: Any | None = None, *, repair: bool | Iterable[str] = True, word_edges: bool = False,
                  meta: dict[str, Any] | None = None) -> None:
         self.tagger = tagger
-        self.repair = repair
+        self.repair = repair if isinstance(repair, bool) else tuple(repair)
+        self._repair_labels = frozenset(LABELS if repair is True else () if repair is False else repair)
         self.word_edges = word_edges
         self.meta = dict(meta or {})
         self.model_version = self.meta.get("model_version", "rules" if tagger is None else "unknown")
@@ -95,7 +98,8 @@ class Pipeline:
     # ------------------------------------------------------------ loading
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, quantize: str | None = None,
-                        repair: bool = True, word_edges: bool | None = None, **kwargs: Any) -> Pipeline:
+                        repair: bool | Iterable[str] | None = None, word_edges: bool | None = None,
+                        **kwargs: Any) -> Pipeline:
         """Load a saved model directory (``config.json``, weights, tokenizer, ``meta.json``)."""
         from .model import load_meta, load_token_classifier
 
@@ -120,6 +124,8 @@ class Pipeline:
             meta["model_version"] = f"{meta['model_version']}+{quantize}"
         if word_edges is None:
             word_edges = bool(settings.get("word_edges", False))
+        if repair is None:
+            repair = settings.get("repair", True)
         return cls(tagger, repair=repair, word_edges=word_edges, meta=meta)
 
     @classmethod
@@ -177,7 +183,8 @@ class Pipeline:
         words = None
         for sp in spans:
             s, e = sp.start, sp.end
-            if self.repair and self.tagger is not None:
+            repair = self.tagger is not None and sp.label in self._repair_labels
+            if repair:
                 s, e = rules.repair_span(nt, s, e, sp.label)
             if self.word_edges and self.tagger is not None and sp.label == "LOCATION":
                 words = words or WordEdges(nt)
@@ -185,7 +192,7 @@ class Pipeline:
             s, e = _trim(nt, s, e)
             if e <= s or (sp.label == "LOCATION" and not can_be_place(nt[s:e])):
                 continue  # empty after trimming, or pinyin/Latin that names no place
-            if (self.repair and self.tagger is not None
+            if (repair
                     and not rules.grammatical(nt[s:e], sp.label, table_cell=rules.is_table_cell(nt, s, e))):
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
             fixed.append((s, e, sp.label, sp.score))

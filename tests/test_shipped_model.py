@@ -74,3 +74,32 @@ def test_env_override_points_elsewhere(tmp_path, monkeypatch):
     monkeypatch.delenv("NLP_MINSHENG_MODEL")
     assert default_model_path() == SHIPPED
     assert "NLP_MINSHENG_MODEL" not in os.environ
+
+
+def test_offsets_on_realistic_pages():
+    """Every page of the frozen dev set (chrome, tables, traditional mirrors with pinyin): exact offsets,
+    no overlaps, entities inside their items."""
+    from nlp_minsheng.corpus import read_jsonl
+
+    gold = Path(__file__).resolve().parent.parent / "annotations" / "gold" / "dev.jsonl"
+    docs = read_jsonl(gold)
+    for doc, plan in zip(docs, parse_batch([d.text for d in docs])):
+        prev_end = 0
+        for e in plan.entities:
+            assert doc.text[e.start : e.end] == e.text, doc.id
+            assert e.start >= prev_end, doc.id
+            prev_end = e.end
+        for item in plan.items:
+            assert all(item.start <= e.start and e.end <= item.end for e in item.entities)
+
+
+def test_dev_score_matches_card():
+    """The card's dev-set score is what the shipped pipeline gives on the frozen dev set."""
+    from nlp_minsheng.corpus import read_jsonl
+    from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+    from nlp_minsheng.pipeline import get_default_pipeline
+
+    meta = json.loads((SHIPPED / "meta.json").read_text())
+    docs = read_jsonl(Path(__file__).resolve().parent.parent / "annotations" / "gold" / "dev.jsonl")
+    res = evaluate(pipeline_tagger(get_default_pipeline()), docs, values=False)
+    assert res["strict"]["micro"]["f1"] == pytest.approx(meta["dev_scores"]["strict"]["micro"]["f1"], abs=0.005)

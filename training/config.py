@@ -34,7 +34,9 @@ class TrainConfig:
     max_minutes: float = 30.0  # stop (keeping the best epoch) when exceeded
     save_fp16: bool = True
     max_docs: int = 0  # >0: use only this many training documents (smoke tests)
-    word_edges: bool = False  # pipeline setting saved with the model: LOCATION edges snap to jieba words
+    # Pipeline settings saved with the model (meta.json → pipeline), chosen on the dev set:
+    word_edges: bool = False  # LOCATION edges snap to jieba words
+    repair_labels: list[str] = field(default_factory=lambda: ["TARGET", "AMOUNT", "DEADLINE", "LOCATION"])
 
     @classmethod
     def from_yaml(cls, path: str | Path, **overrides: Any) -> TrainConfig:

@@ -113,7 +113,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     def dev_score() -> dict[str, Any]:
         model.eval()
         pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=cfg.max_length), word_edges=cfg.word_edges,
-                        meta={"model_version": "dev"})
+                        repair=cfg.repair_labels, meta={"model_version": "dev"})
         res = evaluate(pipeline_tagger(pipe), dev_docs, values=False)
         model.train()
         return res
@@ -175,7 +175,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     model.eval()
     train_minutes = (time.time() - t0) / 60
     pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=cfg.max_length), word_edges=cfg.word_edges,
-                    meta={"model_version": "eval"})
+                    repair=cfg.repair_labels, meta={"model_version": "eval"})
     dev_res = evaluate(pipeline_tagger(pipe), dev_docs) if dev_docs else None
     test_res = evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None
     held = heldout_documents(docs, cfg.test_ids)
@@ -215,7 +215,7 @@ def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], 
         "tokenisation": "one token per non-space character (single-character pieces)",
         "config": cfg.to_dict(),
         # Inference uses the training window: on the dev set a longer window scored lower (eval/RESULTS.md).
-        "pipeline": {"word_edges": cfg.word_edges, "max_length": cfg.max_length},
+        "pipeline": {"word_edges": cfg.word_edges, "max_length": cfg.max_length, "repair": list(cfg.repair_labels)},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "scored": {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__},
         **{k: v for k, v in summary.items() if k not in ("dev", "test", "heldout")},
