@@ -249,6 +249,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
         systems["jieba"] = jieba_tagger
         systems["lac"] = lac_tagger
     results = {name: evaluate(fn, docs) for name, fn in systems.items()}
+    if not args.rules and any("items" in d.meta or "plan_year" in d.meta for d in docs):
+        # Structure beside spans: items, plan year and TARGET metric against the gold in meta.
+        from .evaluation import evaluate_structure
+
+        results["model"]["structure"] = evaluate_structure(_pipeline(args).parse_batch([d.text for d in docs]), docs)
     if args.errors:
         from .errors import find_errors, report
 
@@ -281,6 +286,12 @@ def format_results(results: dict[str, dict[str, Any]]) -> str:
         out.append(name.ljust(10) + "  ".join(f"{lab}={v[0] if v[0] is not None else '–'} (n={v[1]})"
                                               for lab, v in r["value_accuracy"].items()))
     for name, r in results.items():
+        if "structure" in r:
+            st = r["structure"]
+            out.append(f"\n{name}: items F1 {st['items']['f1']:.3f} (count exact {st['items']['count_exact']}, "
+                       f"{st['items']['n_docs']} docs); plan year {st['plan_year']['accuracy']} "
+                       f"({st['plan_year']['n_docs']} docs); TARGET metric exact-or-head {st['metric']['exact_or_head']} "
+                       f"({st['metric']['n']} of {st['metric']['gold']} gold metrics)")
         if len(r.get("by_genre", {})) > 1:
             out.append(f"\n{name}: strict micro by genre")
             for g, row in r["by_genre"].items():

@@ -103,3 +103,17 @@ def test_dev_score_matches_card():
     docs = read_jsonl(Path(__file__).resolve().parent.parent / "annotations" / "gold" / "dev.jsonl")
     res = evaluate(pipeline_tagger(get_default_pipeline()), docs, values=False)
     assert res["strict"]["micro"]["f1"] == pytest.approx(meta["dev_scores"]["strict"]["micro"]["f1"], abs=0.005)
+
+
+def test_news_page_without_a_list():
+    """No items, every entity in plan.entities, and none of them in site chrome."""
+    from nlp_minsheng.segment import is_boilerplate
+
+    from .test_segment import NEWS
+
+    plan = parse(NEWS)
+    assert plan.items == ()
+    related = NEWS.index("相关新闻")
+    for e in plan.entities:
+        line = NEWS[NEWS.rfind("\n", 0, e.start) + 1 : NEWS.find("\n", e.start)]
+        assert not is_boilerplate(line) and e.start < related, e
