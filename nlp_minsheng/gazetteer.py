@@ -51,6 +51,40 @@ def _names() -> dict[str, tuple[str, int]]:
     return table
 
 
+# What may follow a bare short form (昆山高新区) for it still to name the division; a road or a
+# community after a short form is named after the city, not in it (北京路, 南阳新村街道).
+_ZONE_AFTER_SHORT = re.compile(r"(?:高新区|开发区|经开区|经济开发区|高新技术产业开发区|新区|市|县|区)")
+# Names of local places: when the gazetteer cannot place them, they lie in the plan's own region.
+LOCAL_PLACE = re.compile(r"(?:镇|乡|街道|社区|村|组|路|街|大道|巷|弄|道|小区|新村|花园|家园|苑|公园|广场|桥|河|湖|"
+                         r"渠|片区|园|段|线|号|站|湿地|山|岛)$")
+
+
+def division_prefix(name: str) -> tuple[str, int] | None:
+    """The most specific division that ``name`` starts with, and where it ends in ``name``.
+
+    ``江苏省昆山市玉山镇`` → (``昆山市``, 6); ``昆山高新区`` → (``昆山市``, 2); ``北京路`` → ``None``
+    (a short form only counts alone, or before a zone word or another division: ``浙江温州``).
+    """
+    table = _names()
+    name = name.strip()
+    best: tuple[str, int] | None = None
+    pos = 0
+    while pos < len(name):
+        for end in range(min(len(name), pos + 12), pos + 1, -1):
+            hit = table.get(name[pos:end])
+            if hit is None:
+                continue
+            short = hit[0] != name[pos:end]
+            chained = any(name[end:k] in table for k in range(end + 2, min(len(name), end + 12) + 1))
+            if short and end < len(name) and not (_ZONE_AFTER_SHORT.match(name, end) or chained):
+                continue
+            best, pos = (hit[0], end), end
+            break
+        else:
+            break
+    return best
+
+
 def division(name: str) -> str | None:
     """The gazetteer's full name when ``name`` is exactly one division or a chain of them.
 

@@ -375,22 +375,36 @@ def _cpca_lookup(name: str) -> tuple[str | None, str | None, str | None, str | N
 def normalize_location(text: str, *, region: str | None = None) -> dict[str, Any] | None:
     """LOCATION text → ``{"province", "city", "district", "adcode"}`` via the cpca gazetteer.
 
-    ``region`` (the plan's own city/district, e.g. ``西宁市``) disambiguates
-    names that exist in several places (``城中区``).  Returns ``None`` when
-    the gazetteer does not know the place (streets, villages, parks …).
+    A name that starts with divisions (``昆山市玉山镇``, ``昆山高新区``) lies in the most
+    specific of them; ``region`` (the plan's own division, e.g. ``西宁市``) disambiguates
+    names that exist in several places (``城中区``). A local place the gazetteer cannot
+    place — a street, town, community, road or park, including one named after another city
+    (``北京路``, ``南阳新村街道``) — lies in the plan's region when there is one, else ``None``.
     """
+    from .gazetteer import LOCAL_PLACE, division_prefix
+
     name = _clean(text)
     if not name or not re.search(r"[\u4e00-\u9fff]", name):
         return None
-    province, city, district, code = _cpca_lookup(name)
+    prefix = division_prefix(name)
+    if prefix is None:
+        if region and LOCAL_PLACE.search(name):
+            return _division_value(_cpca_lookup(_clean(region)))
+        return None
+    province, city, district, code = _cpca_lookup(name[: prefix[1]])
     if region and (province or city or district):
         rp, rc, rd, _ = _cpca_lookup(_clean(region))
         if district and ((rc and city and rc != city) or (rp and province and rp != province)):
             # A district name that exists in several cities (城中区): prefer
             # the one inside the plan's own region when there is one.
-            p2, c2, d2, code2 = _cpca_lookup(_clean(region) + name)
+            p2, c2, d2, code2 = _cpca_lookup(_clean(region) + name[: prefix[1]])
             if d2 == district:
                 province, city, district, code = p2, c2, d2, code2
+    return _division_value((province, city, district, code))
+
+
+def _division_value(found: tuple[str | None, str | None, str | None, str | None]) -> dict[str, Any] | None:
+    province, city, district, code = found
     if not (province or city or district):
         return None
     return {"province": province, "city": city, "district": district, "adcode": code}

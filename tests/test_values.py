@@ -143,3 +143,20 @@ def test_location(text, region, district, code):
 @pytest.mark.parametrize("text", ["", "衡山路258号", "里厍", "abc", "12345"])
 def test_location_yields_nothing(text):
     assert normalize_location(text) is None
+
+
+@pytest.mark.parametrize("text,region,code", [
+    ("北京路", "金水区", "410105"),          # a road named after another city lies in the plan's region
+    ("南阳新村街道", "金水区", "410105"),
+    ("玉山镇", "昆山市", "320583"),          # a town the gazetteer does not list
+    ("昆山高新区", None, "320583"),          # short form before a zone word
+    ("浙江温州", None, "330300"),            # a chain of short forms
+    ("江苏省苏州市昆山市", None, "320583"),
+])
+def test_location_in_context(text, region, code):
+    assert normalize_location(text, region=region)["adcode"] == code
+
+
+@pytest.mark.parametrize("text,region", [("北京路", None), ("长三角", "昆山市"), ("南阳新村街道", None)])
+def test_location_without_context_yields_nothing(text, region):
+    assert normalize_location(text, region=region) is None
