@@ -75,8 +75,9 @@ def division_prefix(name: str) -> tuple[str, int] | None:
             if hit is None:
                 continue
             short = hit[0] != name[pos:end]
-            chained = any(name[end:k] in table for k in range(end + 2, min(len(name), end + 12) + 1))
-            if short and end < len(name) and not (_ZONE_AFTER_SHORT.match(name, end) or chained):
+            if short and end < len(name) and not (
+                    _ZONE_AFTER_SHORT.match(name, end)
+                    or any(name[end:k] in table for k in range(end + 2, min(len(name), end + 12) + 1))):
                 continue
             best, pos = (hit[0], end), end
             break
@@ -91,17 +92,5 @@ def division(name: str) -> str | None:
     ``昆山`` → ``昆山市``; ``浙江温州`` → ``温州市`` (the most specific part);
     ``江苏省苏州市昆山市`` → ``昆山市``; ``浙江温`` and ``中山路`` → ``None``.
     """
-    table = _names()
-    name = name.strip()
-    best: str | None = None
-    pos = 0
-    while pos < len(name):
-        for end in range(min(len(name), pos + 12), pos + 1, -1):
-            hit = table.get(name[pos:end])
-            if hit is not None:
-                best = hit[0]
-                pos = end
-                break
-        else:
-            return None
-    return best
+    found = division_prefix(name)
+    return found[0] if found and found[1] == len(name.strip()) else None
