@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -93,43 +94,39 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
     * metric: over the gold metrics (``meta.metrics``) whose TARGET the plan found with the same span,
       the share whose metric is equal, or has the same head noun (last jieba word); ``n`` of ``gold``.
     """
-    tp = fp = fn = 0
-    count_ok = count_n = year_ok = year_n = m_exact = m_head = m_n = m_gold = 0
-    by_genre: dict[str, dict[str, int]] = {}
+    keys = ("tp", "fp", "fn", "count_ok", "n", "year_ok", "year_n", "m_exact", "m_head", "m_n", "m_gold")
+    by_genre: dict[str, Counter[str]] = {}
     for plan, doc in zip(plans, docs):
-        g = by_genre.setdefault(str(doc.meta.get("genre", "?")), {"tp": 0, "fp": 0, "fn": 0, "count_ok": 0, "n": 0,
-                                                                  "year_ok": 0, "year_n": 0})
+        g = by_genre.setdefault(str(doc.meta.get("genre", "?")), Counter())
         if "items" in doc.meta:
             gold = {_strip(doc.text, s, e) for s, e, _ in doc.meta["items"]}
             pred = {_strip(doc.text, it.start, it.end) for it in plan.items}
-            t = len(gold & pred)
-            tp, fp, fn = tp + t, fp + len(pred - gold), fn + len(gold - pred)
-            ok = len(plan.items) == len(gold)
-            count_ok, count_n = count_ok + ok, count_n + 1
-            g["tp"] += t
+            g["tp"] += len(gold & pred)
             g["fp"] += len(pred - gold)
             g["fn"] += len(gold - pred)
-            g["count_ok"] += ok
+            g["count_ok"] += len(plan.items) == len(gold)
             g["n"] += 1
         if "plan_year" in doc.meta:
-            ok = plan.year == doc.meta["plan_year"]
-            year_ok, year_n = year_ok + ok, year_n + 1
-            g["year_ok"] += ok
+            g["year_ok"] += plan.year == doc.meta["plan_year"]
             g["year_n"] += 1
         if doc.meta.get("metrics"):
             ents = {(e.start, e.end): e for e in plan.entities if e.label == "TARGET"}
             for s, e, metric in doc.meta["metrics"]:
-                m_gold += 1
+                g["m_gold"] += 1
                 if (s, e) not in ents:
                     continue  # a missed TARGET is a span error, scored by span F1, not here
-                m_n += 1
+                g["m_n"] += 1
                 metric = normalize(metric).text  # metrics are reported in simplified script
                 got = (ents[(s, e)].value or {}).get("metric")
                 if got == metric:
-                    m_exact += 1
-                    m_head += 1
+                    g["m_exact"] += 1
+                    g["m_head"] += 1
                 elif got and _head(got) == _head(metric):
-                    m_head += 1
+                    g["m_head"] += 1
+    total = {k: sum(g[k] for g in by_genre.values()) for k in keys}
+    tp, fp, fn = total["tp"], total["fp"], total["fn"]
+    count_ok, count_n, year_ok, year_n = total["count_ok"], total["n"], total["year_ok"], total["year_n"]
+    m_exact, m_head, m_n, m_gold = total["m_exact"], total["m_head"], total["m_n"], total["m_gold"]
 
     def f1(t: int, p: int, n: int) -> float:
         return round(2 * t / (2 * t + p + n), 4) if t + p + n else 0.0

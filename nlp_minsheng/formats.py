@@ -26,14 +26,13 @@ def from_doccano(rows: Iterable[dict[str, Any]]) -> list[Document]:
 # The names that tie Label Studio results to the labeling config: one place for both.
 LS_FROM_NAME = "label"
 LS_TO_NAME = "text"
-LS_COLOURS = {"TARGET": "#7aecec", "AMOUNT": "#feca74", "DEADLINE": "#bfe1d9", "LOCATION": "#c887fb"}
 
 
 def label_studio_config() -> str:
     """The labeling config (XML) whose ``from_name``/``to_name`` match :func:`to_label_studio` results."""
-    from .labels import LABELS
+    from .labels import COLOURS, LABELS
 
-    labels = "\n".join(f'    <Label value="{lab}" background="{LS_COLOURS.get(lab, "#dddddd")}"/>' for lab in LABELS)
+    labels = "\n".join(f'    <Label value="{lab}" background="{COLOURS.get(lab, "#dddddd")}"/>' for lab in LABELS)
     return (f'<View>\n  <Labels name="{LS_FROM_NAME}" toName="{LS_TO_NAME}">\n{labels}\n  </Labels>\n'
             f'  <Text name="{LS_TO_NAME}" value="$text" granularity="symbol"/>\n</View>\n')
 

@@ -13,9 +13,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .labels import COLOURS
 from .results import Entity, Plan, _jsonable
-
-COLOURS = {"TARGET": "#7aecec", "AMOUNT": "#feca74", "DEADLINE": "#bfe1d9", "LOCATION": "#c887fb"}
 
 _CSS = """
 body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:60em;

@@ -143,15 +143,17 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     # next heading of its level, and ends the item before it.
     dead: set[int] = set()
     dead_starts: list[int] = []
-    for idx, style in sorted(styles.items()):
+    order = sorted(styles)
+    for idx in order:
+        style = styles[idx]
         if idx in dead or not _NOT_ITEMS.search(content[idx][2]):
             continue
-        nxt = next((j for j in sorted(styles) if j > idx and styles[j] == style), len(content))
+        nxt = next((j for j in order if j > idx and styles[j] == style), len(content))
         dead.update(range(idx, nxt))
         dead_starts.append(idx)
-    for idx, style in sorted(styles.items()):
+    for idx in order:
         if idx not in dead:
-            found.setdefault(style, []).append(idx)
+            found.setdefault(styles[idx], []).append(idx)
     candidates = sorted((idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2)
     if not candidates:
         return []
@@ -205,7 +207,7 @@ def segment(text: str) -> list[Segment]:
     a page that only reports on a plan has no items.
     """
     content = _content_lines(text)
-    if not content or _SOLICIT.search(" ".join(line for _, _, line in header_lines(text, 3))):
+    if not content or _SOLICIT.search(" ".join(line for _, _, line in content[:3])):
         return []  # a call for proposals lists what may be proposed, not the plan's items
     table = _table_items(content)
     items = _heading_items(text, content)
@@ -238,16 +240,16 @@ def infer_year(text: str) -> int | None:
        published before the year they are for);
     4. else the first year in the title lines.
     """
-    head = header_lines(text)
+    content = _content_lines(text)  # related-news links name other plans: they stay out
     years: list[int] = []
-    for _, _, line in head:
+    for _, _, line in content[:6]:  # the title lines (header_lines)
         for m in _YEAR_RE.finditer(line):
             y = int(m.group(1))
             if _PLAN_WORDS.search(line[m.end() : m.end() + 20]):
                 return y
             years.append(y)
     counts: dict[int, int] = {}
-    body = "\n".join(line for _, _, line in _content_lines(text))  # related-news links name other plans
+    body = "\n".join(line for _, _, line in content)
     for m in _YEAR_RE.finditer(body):
         if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not re.match(r"\s*[-—~至到]", body[m.end():]):
             y = int(m.group(1))

@@ -160,7 +160,7 @@ def target_metric(before: str, after: str) -> str | None:
     """
     left = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(before) if before else "")[-1]
     right = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(after) if after else "")[0]
-    verbs = [v for v in _VERB_RE.finditer(left)]
+    verbs = list(_VERB_RE.finditer(left))
     if verbs and verbs[-1].group(0) in _RATE_VERBS and left[: verbs[-1].start()].strip():
         verbs = []  # 签约服务率达到100%: the subject is the metric
     if not verbs:

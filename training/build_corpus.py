@@ -119,8 +119,8 @@ def structure_gold(kind: str, doc_id: str, text: str, spans: list[tuple[int, int
     """``meta`` fields ``plan_year``, ``items`` ([start, end, title]) and ``metrics`` ([start, end, metric])."""
     meta: dict = {}
     problems: list[str] = []
-    item_file = ITEM_DIRS.get(kind, Path("/nonexistent")) / f"{doc_id}.json"
-    if item_file.exists():
+    item_file = ITEM_DIRS[kind] / f"{doc_id}.json" if kind in ITEM_DIRS else None
+    if item_file is not None and item_file.exists():
         g = json.loads(item_file.read_text(encoding="utf-8"))
         items, pos = [], 0
         for it in g["items"]:
