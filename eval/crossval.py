@@ -84,24 +84,37 @@ def main(argv: list[str] | None = None) -> int:
                     help="use the shipped model for the fold of its own frozen test document")
     ap.add_argument("--epochs", type=int)
     ap.add_argument("--max-minutes", type=float)
-    ap.add_argument("--fresh", action="store_true", help="ignore folds already in eval/cv.json")
+    ap.add_argument("--fresh", action="store_true", help="ignore folds already in the output file")
+    ap.add_argument("--out", default=str(OUT), help="scores file (default eval/cv.json); folds already in it are kept")
+    ap.add_argument("--save-dir", help="keep each fold's model under SAVE_DIR/<held-out id> (e.g. for distilling "
+                    "a per-fold student); the fold is then scored with that saved model's pipeline settings")
     ap.add_argument("--summarise-only", action="store_true", help="recompute the summary of eval/cv.json")
     args = ap.parse_args(argv)
     base_cfg = TrainConfig.from_yaml(args.config, epochs=args.epochs, max_minutes=args.max_minutes)
+    out = Path(args.out)
     if args.summarise_only:
-        _write({f["test"]: f for f in json.loads(OUT.read_text(encoding="utf-8"))["folds"]}, ROOT / base_cfg.output_dir)
+        _write({f["test"]: f for f in json.loads(out.read_text(encoding="utf-8"))["folds"]}, ROOT / base_cfg.output_dir, out)
         return 0
     docs = load_docs(base_cfg)
     wanted = args.folds.split(",") if args.folds else folds(docs)
-    previous = json.loads(OUT.read_text(encoding="utf-8")) if OUT.exists() and not args.fresh else {"folds": []}
+    previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() and not args.fresh else {"folds": []}
     rows = {f["test"]: f for f in previous.get("folds", [])}
     shipped = ROOT / base_cfg.output_dir
     for held in wanted:
         t0 = time.time()
         test = [d for d in docs if d.id.split("~")[0] == held]
+        if held in rows:
+            print(f"fold {held}: already in {out}, kept", flush=True)
+            continue
         if args.reuse_shipped and held in base_cfg.test_ids and (shipped / "meta.json").exists():
             model_tagger = pipeline_tagger(Pipeline.from_pretrained(shipped))
             how = "shipped model (same config, same held-out document)"
+        elif args.save_dir:
+            fold_dir = Path(args.save_dir).resolve() / held
+            cfg = TrainConfig(**{**base_cfg.to_dict(), "test_ids": [held], "output_dir": str(fold_dir)})
+            res = train(cfg, docs=docs, progress=False)
+            model_tagger = pipeline_tagger(Pipeline.from_pretrained(fold_dir))
+            how = f"trained for this fold in {res['train_minutes']} min"
         else:
             cfg = TrainConfig(**{**base_cfg.to_dict(), "test_ids": [held], "output_dir": ""})
             res = train(cfg, docs=docs, progress=False)
@@ -124,17 +137,17 @@ def main(argv: list[str] | None = None) -> int:
                       "minutes": round((time.time() - t0) / 60, 2)}
         print(f"fold {held}: model strict micro {scores['model']['strict']['micro']['f1']:.3f}, "
               f"rules {scores['rules']['strict']['micro']['f1']:.3f} ({how})", flush=True)
-        _write(rows, shipped)
+        _write(rows, shipped, out)
     return 0
 
 
-def _write(rows: dict[str, Any], shipped: Path) -> None:
+def _write(rows: dict[str, Any], shipped: Path, out: Path = OUT) -> None:
     fold_rows = [rows[k] for k in sorted(rows)]
     cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "pooled": summarise(fold_rows)}
     cv["markdown"] = markdown(cv)
-    OUT.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
     if shipped.is_dir():
-        shutil.copy(OUT, shipped / "cv.json")
+        shutil.copy(out, shipped / "cv.json")
 
 
 if __name__ == "__main__":
