@@ -17,9 +17,9 @@ import re
 import warnings
 from functools import lru_cache
 
-from .rules import UNITS
+from .grammar import MEASURE_WORDS
 
-_UNIT_RE = re.compile(rf"^(?:{UNITS})")
+_UNIT_RE = re.compile("^(?:" + "|".join(MEASURE_WORDS) + ")")
 
 
 @lru_cache(maxsize=1)

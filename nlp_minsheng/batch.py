@@ -137,35 +137,57 @@ def done_ids(path: Path) -> set[str]:
 
 
 _WORKER_PIPE: Any = None
+CHUNK = 16  # documents per pipe() call: the model batches windows across them
 
 
 def _worker_init(model: str | None, quantize: str | None, rules_only: bool) -> None:
     global _WORKER_PIPE
-    import torch
-
-    torch.set_num_threads(1)
-    _WORKER_PIPE = _make_pipeline(model, quantize, rules_only)
+    _WORKER_PIPE = _make_pipeline(model, quantize, rules_only, threads=1)
 
 
-def _make_pipeline(model: str | None, quantize: str | None, rules_only: bool) -> Any:
+def _make_pipeline(model: str | None, quantize: str | None, rules_only: bool, threads: int | None = None) -> Any:
     from .pipeline import Pipeline, default_model_path
 
     if rules_only:
         return Pipeline.rules_only()
-    return Pipeline.from_pretrained(model or default_model_path(), quantize=quantize)
+    return Pipeline.from_pretrained(model or default_model_path(), quantize=quantize, threads=threads)
 
 
-def _process(rec: Record, pipe: Any = None, plan_year: int | None = None) -> tuple[Record, dict[str, Any] | None, str | None]:
-    pipe = pipe or _WORKER_PIPE
-    if rec.error:
-        return rec, None, rec.error
-    try:
-        plan = pipe.parse(rec.text, plan_year=plan_year)
+Result = tuple[Record, "dict[str, Any] | None", "str | None"]
+
+
+def _results(pipe: Any, records: Iterator[Record], plan_year: int | None) -> Iterator[Result]:
+    """``pipe.pipe`` over records, in order; a record that fails carries its reason instead of a row."""
+    failures: dict[int, str] = {}
+
+    def on_error(index: int, exc: Exception) -> None:
+        failures[index] = f"{type(exc).__name__}: {exc}"
+
+    stream = ((rec.text if rec.error is None else None, rec) for rec in records)
+    for n, (plan, rec) in enumerate(pipe.pipe(stream, as_tuples=True, batch_size=CHUNK, plan_year=plan_year,
+                                              on_error=on_error)):
+        if plan is None:
+            yield rec, None, rec.error or failures.pop(n, "unknown error")
+            continue
         row = {"id": rec.id, "source": rec.source, "model_version": pipe.model_version,
                "plan": plan.to_dict(include_text=False), "chars": len(rec.text or "")}
-        return rec, row, None
-    except Exception as exc:  # one bad document must never stop the run
-        return rec, None, f"{type(exc).__name__}: {exc}"
+        yield rec, row, None
+
+
+def _process_chunk(records: list[Record], plan_year: int | None = None) -> list[Result]:
+    """A worker's share: one chunk of records through its own pipeline."""
+    return list(_results(_WORKER_PIPE, iter(records), plan_year))
+
+
+def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for r in records:
+        chunk.append(r)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | None = None, resume: bool = False,
@@ -193,11 +215,12 @@ def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | No
 
             pool = mp.get_context("spawn").Pool(workers, _worker_init, (model, quantize, rules_only))
             # plan_year travels with every task: the worker pipeline has no other way to get it.
-            results = pool.imap(partial(_process, plan_year=plan_year), records, chunksize=1)
+            chunked = pool.imap(partial(_process_chunk, plan_year=plan_year), _chunks(records, CHUNK))
+            results: Iterator[Result] = (r for chunk in chunked for r in chunk)
         else:
             pipe = _make_pipeline(model, quantize, rules_only)
             pool = None
-            results = (_process(r, pipe, plan_year) for r in records)
+            results = _results(pipe, records, plan_year)
         try:
             for rec, row, err in results:
                 if err is not None:

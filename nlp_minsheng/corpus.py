@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .edges import is_trimmed
 from .labels import LABELS, SCHEMA_VERSION
-
-ALLOWED_TRAILING = set("%‰号)）")
 
 
 @dataclass
@@ -100,16 +98,8 @@ class Problem:
         return f"{self.severity}: {self.doc_id}: {self.message}{ctx}"
 
 
-def _edge_bad(ch: str, trailing: bool) -> bool:
-    if ch.isspace():
-        return True
-    if trailing and ch in ALLOWED_TRAILING:
-        return False
-    return unicodedata.category(ch).startswith("P")
-
-
 def validate(doc: Document) -> list[Problem]:
-    """Offsets in range, non-empty spans without edge whitespace/punctuation, no overlaps, known labels."""
+    """Offsets in range, non-empty spans obeying the edge rule (:mod:`nlp_minsheng.edges`), no overlaps, known labels."""
     problems: list[Problem] = []
     n = len(doc.text)
     version = doc.meta.get("schema_version", SCHEMA_VERSION)
@@ -124,8 +114,9 @@ def validate(doc: Document) -> list[Problem]:
             problems.append(Problem(doc.id, f"span [{s}, {e}) out of range for text of length {n}"))
             continue
         frag = doc.text[s:e]
-        if _edge_bad(frag[0], False) or _edge_bad(frag[-1], True):
-            problems.append(Problem(doc.id, f"{lab} {frag!r} at [{s}, {e}) has whitespace/punctuation at an edge", ctx))
+        if not is_trimmed(doc.text, s, e):
+            problems.append(Problem(doc.id, f"{lab} {frag!r} at [{s}, {e}) has whitespace/punctuation at an edge "
+                                            "(or a closing bracket it does not open)", ctx))
         if prev is not None and s < prev[1]:
             problems.append(Problem(doc.id, f"{lab} [{s}, {e}) overlaps {prev[2]} [{prev[0]}, {prev[1]})", ctx))
         prev = (s, e, lab) if prev is None or e > prev[1] else prev

@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .corpus import Document
-from .scoring import comparable_value, score
+from .labels import comparable_value
+from .scoring import score
 from .textnorm import normalize
 
 Tagger = Callable[[list[str]], list[list[tuple[int, int, str]]]]
@@ -22,21 +23,22 @@ def pipeline_tagger(pipeline: Any) -> Tagger:
 
 def _value_fn(docs: Sequence[Document]) -> Callable[[int, tuple[int, int, str]], Any]:
     """Normalise a span in its document context (same normalisers as parse())."""
-    from .pipeline import _value
+    from .pipeline import value_of
     from .segment import infer_year
+    from .tables import Tables
 
     cache: dict[int, tuple[Any, ...]] = {}
 
     def fn(d: int, span: tuple[int, int, str]) -> Any:
         if d not in cache:
             norm = normalize(docs[d].text)
-            cache[d] = (norm, infer_year(norm.text))
-        norm, year = cache[d]
+            cache[d] = (norm, infer_year(norm.text), Tables(norm.text))
+        norm, year, tables = cache[d]
         s, e, lab = span
         inside = norm.from_original(s, e)
         if inside is None:
             return None
-        return comparable_value(lab, _value(norm.text, inside[0], inside[1], lab, year, None))
+        return comparable_value(lab, value_of(norm.text, inside[0], inside[1], lab, year, None, tables))
 
     return fn
 

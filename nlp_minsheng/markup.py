@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-CODE_TO_LABEL = {"T": "TARGET", "A": "AMOUNT", "D": "DEADLINE", "L": "LOCATION"}
-LABEL_TO_CODE = {v: k for k, v in CODE_TO_LABEL.items()}
+from .labels import CODE_TO_LABEL, LABEL_TO_CODE
+
 _SPAN = re.compile(r"\[\[([A-Z])\|(.*?)\]\]", re.S)
 
 
@@ -32,7 +32,7 @@ def parse_markup(marked: str) -> tuple[str, list[tuple[int, int, str]]]:
         length += len(before)
         code, body = m.group(1), m.group(2)
         if code not in CODE_TO_LABEL:
-            raise MarkupError(f"unknown label code {code!r} at {m.start()}; expected one of T/A/D/L")
+            raise MarkupError(f"unknown label code {code!r} at {m.start()}; expected one of {'/'.join(CODE_TO_LABEL)}")
         if not body:
             raise MarkupError(f"empty span at {m.start()}")
         if "[[" in body:

@@ -19,6 +19,8 @@ import numpy as np
 
 from .labels import TAGS
 
+ONNX_FILE = "model.int8.onnx"
+
 
 @dataclass
 class CharVocab:
@@ -33,6 +35,23 @@ class CharVocab:
     @classmethod
     def from_tokenizer(cls, tok: Any) -> CharVocab:
         return cls(dict(tok.get_vocab()), tok.unk_token_id, tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+
+    @classmethod
+    def from_tokenizer_json(cls, path: Path) -> CharVocab:
+        """Read the vocabulary straight from ``tokenizer.json`` (Unigram or WordLevel), no transformers."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        model = data["model"]
+        vocab = ({p: i for i, (p, _) in enumerate(model["vocab"])} if isinstance(model["vocab"], list)
+                 else dict(model["vocab"]))
+        for tok in data.get("added_tokens", []):
+            vocab.setdefault(tok["content"], tok["id"])
+
+        def need(token: str) -> int:
+            if token not in vocab:
+                raise ValueError(f"expected special token {token!r} in {path}, got none")
+            return vocab[token]
+
+        return cls(vocab, need("<unk>"), need("<s>"), need("</s>"), need("<pad>"))
 
     def encode(self, text: str) -> tuple[list[int], list[int]]:
         """Token ids and, per token, the index of its character in ``text`` (spaces skipped)."""
@@ -64,27 +83,30 @@ def windows(n: int, size: int, overlap: int) -> list[tuple[int, int]]:
         start += step
 
 
-class TokenClassifier:
-    """Runs a transformers token-classification model over characters."""
+class WindowedClassifier:
+    """Character windows → per-character tag probabilities; subclasses run the encoder.
 
-    def __init__(self, model: Any, tokenizer: Any, *, max_length: int = 512, overlap: int = 64,
-                 batch_size: int = 16, tags: tuple[str, ...] | None = None) -> None:
-        import torch
+    Windows of all texts of one call are sorted by length and batched together, so a
+    stream of short documents fills batches as well as one long one.
+    """
 
-        self.torch = torch
-        self.model = model.eval()
-        self.vocab = CharVocab.from_tokenizer(tokenizer)
-        self.tokenizer = tokenizer
-        self.max_length = min(max_length, int(getattr(model.config, "max_position_embeddings", 512)))
+    runtime = "none"
+
+    def __init__(self, vocab: CharVocab, tags: tuple[str, ...], *, max_length: int = 512, overlap: int = 64,
+                 batch_size: int = 16, max_positions: int = 512) -> None:
+        self.vocab = vocab
+        self.tags = tags
+        self.max_length = min(max_length, max_positions)
         self.window = self.max_length - 2  # room for <s> and </s>
         self.overlap = min(overlap, self.window // 4)
         self.batch_size = batch_size
-        id2label = getattr(model.config, "id2label", None) or {}
-        self.tags = tags or tuple(id2label[i] for i in range(len(id2label))) or TAGS
+
+    def _probs(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``(batch, width, n_tags)`` probabilities for padded id and mask arrays."""
+        raise NotImplementedError
 
     def predict_proba(self, texts: list[str]) -> list[np.ndarray]:
         """Per-character tag probabilities ``(len(text), n_tags)``; spaces get ``O`` = 1."""
-        torch = self.torch
         encoded = [self.vocab.encode(t) for t in texts]
         jobs: list[tuple[int, int, int]] = []  # (doc, token start, token end)
         for d, (ids, _) in enumerate(encoded):
@@ -93,29 +115,26 @@ class TokenClassifier:
         jobs.sort(key=lambda j: j[2] - j[1])
         tok_probs = [np.zeros((len(ids), len(self.tags)), dtype=np.float32) for ids, _ in encoded]
         tok_best = [np.full(len(ids), -1, dtype=np.int64) for ids, _ in encoded]
-        with torch.inference_mode():
-            for b in range(0, len(jobs), self.batch_size):
-                batch = jobs[b : b + self.batch_size]
-                width = max(e - s for _, s, e in batch) + 2
-                input_ids = torch.full((len(batch), width), self.vocab.pad_id, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for r, (d, s, e) in enumerate(batch):
-                    ids = encoded[d][0][s:e]
-                    row = [self.vocab.cls_id, *ids, self.vocab.sep_id]
-                    input_ids[r, : len(row)] = torch.tensor(row)
-                    mask[r, : len(row)] = 1
-                logits = self.model(input_ids=input_ids, attention_mask=mask).logits
-                probs = torch.softmax(logits.float(), dim=-1).numpy()
-                for r, (d, s, e) in enumerate(batch):
-                    n = e - s
-                    # Context on each side; a document edge counts as unlimited context.
-                    idx = np.arange(n)
-                    left = idx if s > 0 else np.full(n, 1 << 30)
-                    right = idx[::-1] if e < len(encoded[d][0]) else np.full(n, 1 << 30)
-                    dist = np.minimum(left, right)
-                    better = dist > tok_best[d][s:e]
-                    tok_probs[d][s:e][better] = probs[r, 1 : n + 1][better]
-                    tok_best[d][s:e][better] = dist[better]
+        for b in range(0, len(jobs), self.batch_size):
+            batch = jobs[b : b + self.batch_size]
+            width = max(e - s for _, s, e in batch) + 2
+            input_ids = np.full((len(batch), width), self.vocab.pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for r, (d, s, e) in enumerate(batch):
+                row = [self.vocab.cls_id, *encoded[d][0][s:e], self.vocab.sep_id]
+                input_ids[r, : len(row)] = row
+                mask[r, : len(row)] = 1
+            probs = self._probs(input_ids, mask)
+            for r, (d, s, e) in enumerate(batch):
+                n = e - s
+                # Context on each side; a document edge counts as unlimited context.
+                idx = np.arange(n)
+                left = idx if s > 0 else np.full(n, 1 << 30)
+                right = idx[::-1] if e < len(encoded[d][0]) else np.full(n, 1 << 30)
+                dist = np.minimum(left, right)
+                better = dist > tok_best[d][s:e]
+                tok_probs[d][s:e][better] = probs[r, 1 : n + 1][better]
+                tok_best[d][s:e][better] = dist[better]
         out = []
         o = self.tags.index("O")
         for text, (_, pos), tp in zip(texts, encoded, tok_probs):
@@ -125,6 +144,63 @@ class TokenClassifier:
                 char_probs[np.asarray(pos)] = tp
             out.append(char_probs)
         return out
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    x = x.astype(np.float32)
+    x = np.exp(x - x.max(axis=-1, keepdims=True))
+    return x / x.sum(axis=-1, keepdims=True)
+
+
+class TokenClassifier(WindowedClassifier):
+    """A transformers token-classification model (torch) over characters."""
+
+    runtime = "torch"
+
+    def __init__(self, model: Any, tokenizer: Any, *, max_length: int = 512, overlap: int = 64,
+                 batch_size: int = 16, tags: tuple[str, ...] | None = None) -> None:
+        import torch
+
+        self.torch = torch
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        id2label = getattr(model.config, "id2label", None) or {}
+        super().__init__(CharVocab.from_tokenizer(tokenizer),
+                         tags or tuple(id2label[i] for i in range(len(id2label))) or TAGS,
+                         max_length=max_length, overlap=overlap, batch_size=batch_size,
+                         max_positions=int(getattr(model.config, "max_position_embeddings", 512)))
+
+    def _probs(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        torch = self.torch
+        with torch.inference_mode():
+            logits = self.model(input_ids=torch.from_numpy(input_ids), attention_mask=torch.from_numpy(mask)).logits
+            return torch.softmax(logits.float(), dim=-1).numpy()
+
+
+class OnnxClassifier(WindowedClassifier):
+    """The model's int8 ONNX graph on ONNX Runtime: no torch, no transformers at inference."""
+
+    runtime = "onnx"
+
+    def __init__(self, path: Path, *, max_length: int = 512, overlap: int = 64, batch_size: int = 16,
+                 threads: int | None = None) -> None:
+        import onnxruntime as ort
+
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+        id2label = config.get("id2label") or {}
+        opts = ort.SessionOptions()
+        if threads:
+            opts.intra_op_num_threads = threads
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(path / ONNX_FILE), opts, providers=["CPUExecutionProvider"])
+        super().__init__(CharVocab.from_tokenizer_json(path / "tokenizer.json"),
+                         tuple(id2label[str(i)] for i in range(len(id2label))) or TAGS,
+                         max_length=max_length, overlap=overlap, batch_size=batch_size,
+                         max_positions=int(config.get("max_position_embeddings", 512)))
+
+    def _probs(self, input_ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        logits = self.session.run(["logits"], {"input_ids": input_ids, "attention_mask": mask})[0]
+        return _softmax(logits)
 
 
 def load_meta(path: Path) -> dict[str, Any]:
@@ -137,6 +213,34 @@ def load_meta(path: Path) -> dict[str, Any]:
     if "label_schema_version" not in meta:
         raise ValueError(f"expected 'label_schema_version' in {meta_path}, got keys {sorted(meta)}")
     return meta
+
+
+def load_classifier(path: str | Path, *, runtime: str = "auto", quantize: str | None = None,
+                    threads: int | None = None, **kwargs: Any) -> WindowedClassifier:
+    """The classifier of a model directory on the asked runtime (see ``Pipeline.from_pretrained``).
+
+    ``threads`` caps the runtime's intra-op threads (1 per worker process in batch mode).
+    """
+    path = Path(path)
+    if runtime not in ("auto", "onnx", "torch"):
+        raise ValueError(f"runtime must be 'auto', 'onnx' or 'torch', got {runtime!r}")
+    has_onnx = (path / ONNX_FILE).exists()
+    if runtime == "auto":
+        import importlib.util
+
+        runtime = "onnx" if has_onnx and quantize is None and importlib.util.find_spec("onnxruntime") else "torch"
+    if runtime == "onnx":
+        if not has_onnx:
+            raise FileNotFoundError(f"expected {path / ONNX_FILE} for runtime='onnx', got none "
+                                    "(python -m training.distil writes it; runtime='torch' uses the safetensors)")
+        if quantize not in (None, "int8"):
+            raise ValueError(f"the ONNX graph is already int8; quantize must be None, got {quantize!r}")
+        return OnnxClassifier(path, threads=threads, **kwargs)
+    if threads:
+        import torch
+
+        torch.set_num_threads(threads)
+    return load_token_classifier(path, quantize=quantize, **kwargs)
 
 
 def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kwargs: Any) -> TokenClassifier:

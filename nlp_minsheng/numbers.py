@@ -1,4 +1,4 @@
-"""Number parsing shared by the value normalisers and the rule tagger.
+"""Number parsing for the value normalisers (the number patterns live in :mod:`nlp_minsheng.grammar`).
 
 Handles Arabic numbers (``30,000``, ``4102.5``), Chinese numerals via
 ``cn2an`` (``两``, ``十二``, ``一万二千``) and the multipliers 万/亿 (``1.2万``).
@@ -9,11 +9,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
-_ARABIC = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
-NUMBER_RE = rf"(?:{_ARABIC}|[{CN_DIGITS}]+)(?:[万亿]+)?"
-_RANGE_SEP = r"(?:-|－|—|–|~|～|至|到)"
-RANGE_RE = rf"{NUMBER_RE}(?:\s*{_RANGE_SEP}\s*{NUMBER_RE})?"
+from .grammar import CN_DIGITS, RANGE_SEP
+
 _MULT = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1000), "百": Decimal(100)}
 
 
@@ -45,7 +42,7 @@ def parse_range(s: str) -> tuple[Decimal, Decimal] | Decimal | None:
 
     A multiplier written once applies to both ends (``200-300万`` → 2e6..3e6).
     """
-    parts = re.split(_RANGE_SEP, s.strip())
+    parts = re.split(RANGE_SEP, s.strip())
     if len(parts) == 1:
         return parse_number(parts[0])
     if len(parts) != 2:

@@ -1,42 +1,84 @@
-"""The pipeline: normalise → tag → repair edges → values → items → Plan."""
+"""The pipeline: named steps over a stream of documents.
+
+    normalize → tag → repair → resolve → values → segment → Plan
+
+=========== ====================================================================
+step        what it does
+=========== ====================================================================
+normalize   traditional → simplified, full → half width, HTML leftovers; offset map
+tag         a :class:`Tagger` (the model, or the rule baseline) finds spans;
+            model windows are batched across the documents of a stream chunk
+repair      model spans snap to the label grammar; fragments it rejects are dropped
+resolve     the edge rule, no pinyin "places", no overlaps; offsets to the input
+values      plan year and region, then each entity's normalised value
+segment     the plan's items, each holding its entities
+=========== ====================================================================
+
+``Pipeline(..., disable=["values"])`` (or :meth:`Pipeline.disable`) skips steps;
+``plan.meta["pipeline"]`` records the steps that ran.
+"""
 
 from __future__ import annotations
 
 import bisect
 import os
-import re
 import threading
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from . import __version__, rules
-from .corpus import ALLOWED_TRAILING
 from .decode import Span, decode
+from .edges import trim
 from .gazetteer import can_be_place, division
-from .labels import LABELS, SCHEMA_VERSION
+from .labels import LABELS, SCHEMA_VERSION, SPECS
+from .repair import grammatical, is_table_cell, repair_span
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
-from .textnorm import NormalizedText, normalize
-from .values import normalize_amount, normalize_deadline, normalize_location, normalize_target
+from .tables import Tables
+from .textnorm import NormalizedText, identity, normalize
+from .values import ValueContext
 from .words import WordEdges
 
 DEFAULT_MODEL_NAME = "minsheng-ner-v2"
+STEPS: tuple[str, ...] = ("normalize", "tag", "repair", "resolve", "values", "segment")
+
+
+def _models_dirs() -> list[Path]:
+    """Where shipped models live: the wheel's ``nlp_minsheng/shipped``, else the checkout's ``models/``."""
+    here = Path(__file__).resolve().parent
+    return [d for d in (here / "shipped", here.parent / "models") if d.is_dir()]
+
+
+def available_models() -> list[str]:
+    """Names of the shipped models :meth:`Pipeline.from_pretrained` accepts instead of a path."""
+    return sorted({p.parent.name for d in _models_dirs() for p in d.glob("*/meta.json")})
+
+
+def resolve_model(name_or_path: str | Path) -> Path:
+    """A model directory: an existing path, else a shipped model's name."""
+    p = Path(name_or_path)
+    if p.is_dir():
+        return p
+    for d in _models_dirs():
+        if (d / str(name_or_path) / "meta.json").exists():
+            return d / str(name_or_path)
+    raise FileNotFoundError(
+        f"expected a model directory or one of the shipped models {available_models()}, got {str(name_or_path)!r} "
+        "(set NLP_MINSHENG_MODEL or pass a path; `python -m training.train` builds one)")
 
 
 def default_model_path() -> Path:
-    """``$NLP_MINSHENG_MODEL``, else the shipped model.
-
-    A wheel installs ``models/`` as ``nlp_minsheng/shipped/``; an editable
-    install or a source checkout reads the repository's ``models/``.
-    """
+    """``$NLP_MINSHENG_MODEL`` (a path or a shipped model's name), else the default shipped model."""
     env = os.environ.get("NLP_MINSHENG_MODEL")
     if env:
-        return Path(env)
-    here = Path(__file__).resolve().parent
-    installed = here / "shipped" / DEFAULT_MODEL_NAME
-    return installed if installed.is_dir() else here.parent / "models" / DEFAULT_MODEL_NAME
+        return resolve_model(env) if not Path(env).is_dir() and "/" not in env else Path(env)
+    for d in _models_dirs():
+        if (d / DEFAULT_MODEL_NAME).is_dir():
+            return d / DEFAULT_MODEL_NAME
+    return Path(__file__).resolve().parent.parent / "models" / DEFAULT_MODEL_NAME
 
 
 def _check_text(text: Any, *, decode_bytes: bool = False) -> str:
@@ -52,58 +94,97 @@ def _check_text(text: Any, *, decode_bytes: bool = False) -> str:
     return text
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Shrink a span so it does not start/end with whitespace or punctuation (spec rule)."""
-    def bad(ch: str, trailing: bool) -> bool:
-        if ch.isspace():
-            return True
-        if trailing and ch in ALLOWED_TRAILING:
-            return False
-        return unicodedata.category(ch)[0] in "PZC" or ch in "|"
+# ---------------------------------------------------------------- taggers
+@runtime_checkable
+class Tagger(Protocol):
+    """Anything that turns normalised texts into labelled spans (one list per text)."""
 
-    while start < end and bad(text[start], False):
-        start += 1
-    while end > start and bad(text[end - 1], True):
-        end -= 1
-    # Keep a closing bracket only when its opening bracket is inside the span.
-    while end > start and text[end - 1] in ")）" and not any(c in "(（" for c in text[start:end - 1]):
-        end -= 1
-        while end > start and bad(text[end - 1], True):
-            end -= 1
-    return start, end
+    name: str
+
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]: ...
+
+
+class RuleTagger:
+    """The rule baseline (:mod:`nlp_minsheng.rules`) as a tagger."""
+
+    name = "rules"
+
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]:
+        return [[Span(s, e, lab, 1.0, 1.0) for s, e, lab in rules.tag(t)] for t in texts]
+
+
+class ModelTagger:
+    """A token classifier (torch or ONNX Runtime) + constrained IOB2 decoding."""
+
+    name = "model"
+
+    def __init__(self, classifier: Any) -> None:
+        self.classifier = classifier
+
+    def tag(self, texts: Sequence[str]) -> list[list[Span]]:
+        probs = self.classifier.predict_proba(list(texts))
+        return [decode(p, self.classifier.tags) for p in probs]
 
 
 class Pipeline:
     """Tags one or many plans.  Use :meth:`from_pretrained` or :meth:`rules_only`.
 
-    ``tagger`` is a :class:`~nlp_minsheng.model.TokenClassifier` or ``None``
-    (rules only).  ``repair=True`` lets the value grammar fix TARGET/AMOUNT/
-    DEADLINE span edges the model cut short and drop fragments no grammar
-    accepts (``repair=False`` gives the raw model spans, trimmed).
-    ``repair`` may also name the labels to repair (``("TARGET", "AMOUNT")``); ``None`` in
-    :meth:`from_pretrained` takes the model's own setting.
-    ``word_edges=True`` moves model LOCATION edges that fall inside a jieba
-    word to the word's edge (:mod:`nlp_minsheng.words`).
+    ``tagger`` is a :class:`Tagger`, a token classifier (anything with ``predict_proba``
+    and ``tags``: wrapped in :class:`ModelTagger`) or ``None`` (the rule baseline).
+    ``repair`` names the labels whose model spans the grammar may repair (``True``: all,
+    ``False``: none); ``word_edges=True`` moves model LOCATION edges that fall inside a
+    jieba word to the word's edge. ``disable`` names steps to skip (see :data:`STEPS`).
     """
 
     def __init__(self, tagger: Any | None = None, *, repair: bool | Iterable[str] = True, word_edges: bool = False,
-                 meta: dict[str, Any] | None = None) -> None:
-        self.tagger = tagger
+                 meta: dict[str, Any] | None = None, disable: Iterable[str] = ()) -> None:
+        if tagger is None:
+            tagger = RuleTagger()
+        elif not isinstance(tagger, Tagger):
+            if not hasattr(tagger, "predict_proba"):
+                raise TypeError(f"expected a Tagger or a token classifier with predict_proba, got {type(tagger).__name__}")
+            tagger = ModelTagger(tagger)
+        self.tagger: Tagger = tagger
         self.repair = repair if isinstance(repair, bool) else tuple(repair)
         self._repair_labels = frozenset(LABELS if repair is True else () if repair is False else repair)
         self.word_edges = word_edges
         self.meta = dict(meta or {})
-        self.model_version = self.meta.get("model_version", "rules" if tagger is None else "unknown")
+        self.model_version = self.meta.get("model_version", "rules" if self.tagger.name == "rules" else "unknown")
+        self._disabled: set[str] = set()
+        self.disable(*disable)
+
+    # ------------------------------------------------------------ steps
+    @property
+    def pipe_names(self) -> list[str]:
+        """The steps that run, in order."""
+        return [s for s in STEPS if s not in self._disabled]
+
+    def disable(self, *names: str) -> Pipeline:
+        unknown = [n for n in names if n not in STEPS]
+        if unknown:
+            raise ValueError(f"unknown pipeline steps {unknown}; expected some of {list(STEPS)}")
+        self._disabled.update(names)
+        return self
+
+    def enable(self, *names: str) -> Pipeline:
+        self._disabled.difference_update(names)
+        return self
 
     # ------------------------------------------------------------ loading
     @classmethod
-    def from_pretrained(cls, path: str | Path | None = None, *, quantize: str | None = None,
+    def from_pretrained(cls, path: str | Path | None = None, *, runtime: str = "auto", quantize: str | None = None,
                         repair: bool | Iterable[str] | None = None, word_edges: bool | None = None,
-                        **kwargs: Any) -> Pipeline:
-        """Load a saved model directory (``config.json``, weights, tokenizer, ``meta.json``)."""
-        from .model import load_meta, load_token_classifier
+                        disable: Iterable[str] = (), **kwargs: Any) -> Pipeline:
+        """Load a model directory, or a shipped model by name (:func:`available_models`).
 
-        path = Path(path) if path is not None else default_model_path()
+        ``runtime``: ``"onnx"`` runs the model's int8 ONNX graph with ONNX Runtime (no torch),
+        ``"torch"`` the safetensors weights with transformers, ``"auto"`` (default) ONNX when
+        the model ships one and onnxruntime is installed. ``quantize="int8"`` applies torch
+        dynamic quantisation to the torch runtime.
+        """
+        from .model import load_classifier, load_meta
+
+        path = resolve_model(path) if path is not None else default_model_path()
         if not path.is_dir():
             raise FileNotFoundError(
                 f"expected a model directory, got {path!s} (set NLP_MINSHENG_MODEL or pass a path; "
@@ -114,128 +195,210 @@ class Pipeline:
             raise ValueError(f"model {path} uses label schema {meta.get('label_schema_version')}, "
                              f"this package expects {SCHEMA_VERSION}")
         # Inference settings chosen for the model on the dev set travel in its meta.json: the window
-        # it was trained with (a longer one scores lower) and the LOCATION word-edge step.
+        # it was trained with (a longer one scores lower), the repaired labels, the word-edge step.
         settings = meta.get("pipeline", {})
         if "max_length" in settings:
             kwargs.setdefault("max_length", int(settings["max_length"]))
-        tagger = load_token_classifier(path, quantize=quantize, **kwargs)
+        classifier = load_classifier(path, runtime=runtime, quantize=quantize, **kwargs)
         meta.setdefault("model_version", path.name)
+        meta["runtime"] = classifier.runtime
         if quantize:
             meta["model_version"] = f"{meta['model_version']}+{quantize}"
         if word_edges is None:
             word_edges = bool(settings.get("word_edges", False))
         if repair is None:
             repair = settings.get("repair", True)
-        return cls(tagger, repair=repair, word_edges=word_edges, meta=meta)
+        return cls(classifier, repair=repair, word_edges=word_edges, meta=meta, disable=disable)
 
     @classmethod
-    def rules_only(cls) -> Pipeline:
+    def rules_only(cls, *, disable: Iterable[str] = ()) -> Pipeline:
         """A pipeline with the rule tagger alone (baseline, or when no model is installed)."""
-        return cls(None, meta={"model_version": "rules"})
+        return cls(None, meta={"model_version": "rules"}, disable=disable)
 
-    # ------------------------------------------------------------ tagging
-    def _spans(self, norms: Sequence[NormalizedText]) -> list[list[Span]]:
-        if self.tagger is None:
-            return [[Span(s, e, lab, 1.0, 1.0) for s, e, lab in rules.tag(n.text)] for n in norms]
-        probs = self.tagger.predict_proba([n.text for n in norms])
-        return [decode(p, self.tagger.tags) for p in probs]
-
+    # ------------------------------------------------------------ running
     def __call__(self, text: str, *, plan_year: int | None = None) -> Plan:
         return self.parse(text, plan_year=plan_year)
 
     def parse(self, text: str, *, plan_year: int | None = None, decode_bytes: bool = False) -> Plan:
         """Parse one announcement into a :class:`Plan`."""
-        return self.parse_batch([text], plan_year=plan_year, decode_bytes=decode_bytes)[0]
+        return next(self.pipe([text], plan_year=plan_year, decode_bytes=decode_bytes))  # type: ignore[arg-type]
 
-    def parse_batch(self, texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 8,
+    def parse_batch(self, texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 64,
                     progress: bool = False, decode_bytes: bool = False) -> list[Plan]:
-        """Parse many announcements; one :class:`Plan` per input, in input order."""
-        items = [_check_text(t, decode_bytes=decode_bytes) for t in texts]
-        out: list[Plan] = []
+        """Parse many announcements; one :class:`Plan` per input, in input order (``list(pipe(...))``)."""
+        return list(self.pipe(texts, plan_year=plan_year, batch_size=batch_size, progress=progress,
+                              decode_bytes=decode_bytes))  # type: ignore[arg-type]
+
+    def pipe(self, texts: Iterable[Any], *, batch_size: int = 64, as_tuples: bool = False,
+             plan_year: int | None = None, decode_bytes: bool = False, progress: bool = False,
+             on_error: Callable[[int, Exception], None] | None = None) -> Iterator[Any]:
+        """Stream plans: reads ``batch_size`` documents at a time, tags them in one model call
+        (windows of all of them batched together, sorted by length) and yields one
+        :class:`Plan` per input, in order.
+
+        ``as_tuples=True`` takes ``(text, context)`` pairs and yields ``(plan, context)``.
+        ``on_error(index, exception)``, when given, is told about a document that cannot
+        be parsed (not a string, undecodable bytes, a failure inside a step), whose place in
+        the output is ``None``; without it the exception propagates.
+        """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        it = iter(texts)
         bar = None
         if progress:
             from tqdm import tqdm
 
-            bar = tqdm(total=sum(len(t) for t in items), unit="char", unit_scale=True, desc="parse")
-        for b in range(0, len(items), batch_size):
-            chunk = items[b : b + batch_size]
-            norms = [normalize(t) for t in chunk]
-            live = [i for i, n in enumerate(norms) if n.text.strip()]
-            spans_live = self._spans([norms[i] for i in live]) if live else []
-            spans: list[list[Span]] = [[] for _ in chunk]
-            for i, sp in zip(live, spans_live):
-                spans[i] = sp
-            for t, n, sp in zip(chunk, norms, spans):
-                out.append(self._build(t, n, sp, plan_year))
-                if bar is not None:
-                    bar.update(len(t))
-        if bar is not None:
-            bar.close()
+            bar = tqdm(unit="char", unit_scale=True, desc="parse")
+        index = 0
+        try:
+            while True:
+                chunk = list(islice(it, batch_size))
+                if not chunk:
+                    return
+                contexts = [None] * len(chunk)
+                if as_tuples:
+                    contexts = [c for _, c in chunk]
+                    chunk = [t for t, _ in chunk]
+                plans = self._run_chunk(chunk, index, plan_year, decode_bytes, on_error)
+                for plan, ctx, raw in zip(plans, contexts, chunk):
+                    if bar is not None and isinstance(raw, str):
+                        bar.update(len(raw))
+                    yield (plan, ctx) if as_tuples else plan
+                index += len(chunk)
+        finally:
+            if bar is not None:
+                bar.close()
+
+    def _run_chunk(self, chunk: list[Any], index: int, plan_year: int | None, decode_bytes: bool,
+                   on_error: Callable[[int, Exception], None] | None) -> list[Plan | None]:
+        texts: list[str | None] = []
+        for k, raw in enumerate(chunk):
+            try:
+                texts.append(_check_text(raw, decode_bytes=decode_bytes))
+            except (TypeError, ValueError) as exc:
+                if on_error is None:
+                    raise
+                on_error(index + k, exc)
+                texts.append(None)
+        norms = [None if t is None else (normalize(t) if "normalize" not in self._disabled else identity(t))
+                 for t in texts]
+        live = [k for k, n in enumerate(norms) if n is not None and n.text.strip()]
+        spans: dict[int, list[Span]] = {k: [] for k in range(len(chunk))}
+        if live and "tag" not in self._disabled:
+            try:
+                tagged = self.tagger.tag([norms[k].text for k in live])  # type: ignore[union-attr]
+                spans.update(zip(live, tagged))
+            except Exception:
+                if on_error is None:
+                    raise
+                for k in live:  # find the document that fails; the others are still tagged
+                    try:
+                        spans[k] = self.tagger.tag([norms[k].text])[0]  # type: ignore[union-attr]
+                    except Exception as exc:  # noqa: BLE001 - reported to the caller, document skipped
+                        on_error(index + k, exc)
+                        norms[k] = None
+        out: list[Plan | None] = []
+        for k, (text, norm) in enumerate(zip(texts, norms)):
+            if text is None or norm is None:
+                out.append(None)
+                continue
+            try:
+                out.append(self._build(text, norm, spans[k], plan_year))
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                on_error(index + k, exc)
+                out.append(None)
         return out
 
-    # ------------------------------------------------------------ assembly
-    def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:
-        meta = {"model_version": self.model_version, "package_version": __version__}
-        if not norm.text.strip():
-            return Plan(text=original, year=plan_year, meta=meta)
-        nt = norm.text
-        fixed: list[tuple[int, int, str, float]] = []
+    # ------------------------------------------------------------ steps after tagging
+    def _repair(self, nt: str, spans: list[Span]) -> list[Span]:
+        """Model spans of the repaired labels snap to the grammar; fragments it rejects go."""
+        out = []
         words = None
         for sp in spans:
             s, e = sp.start, sp.end
-            repair = self.tagger is not None and sp.label in self._repair_labels
-            if repair:
-                s, e = rules.repair_span(nt, s, e, sp.label)
-            if self.word_edges and self.tagger is not None and sp.label == "LOCATION":
+            fix = sp.label in self._repair_labels
+            if fix:
+                s, e = repair_span(nt, s, e, sp.label)
+            if self.word_edges and sp.label == "LOCATION":
                 words = words or WordEdges(nt)
                 s, e = words.snap(s, e)
-            s, e = _trim(nt, s, e)
-            if e <= s or (sp.label == "LOCATION" and not can_be_place(nt[s:e])):
-                continue  # empty after trimming, or pinyin/Latin that names no place
-            if (repair
-                    and not rules.grammatical(nt[s:e], sp.label, table_cell=rules.is_table_cell(nt, s, e))):
+            s, e = trim(nt, s, e)
+            if fix and e > s and not grammatical(nt[s:e], sp.label, table_cell=is_table_cell(nt, s, e)):
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
-            fixed.append((s, e, sp.label, sp.score))
-        fixed = _non_overlapping(fixed)
-        year = plan_year or infer_year(nt)
-        region = _infer_region(nt, fixed)
+            out.append(replace(sp, start=s, end=e))
+        return out
+
+    def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:
+        meta = {"model_version": self.model_version, "package_version": __version__, "pipeline": self.pipe_names}
+        if not norm.text.strip():
+            return Plan(text=original, year=plan_year, meta=meta)
+        nt = norm.text
+        if "repair" not in self._disabled and self.tagger.name == "model":
+            spans = self._repair(nt, spans)
+        if "resolve" not in self._disabled:
+            spans = _resolve(nt, spans)
+        # Offsets back to the input; the edge rule again on the input's own characters.
+        placed: list[tuple[int, int, Span]] = []
+        for sp in spans:
+            os_, oe = norm.to_original(sp.start, sp.end)
+            os_, oe = trim(original, os_, oe)
+            if oe > os_:
+                placed.append((os_, oe, sp))
+        placed.sort(key=lambda x: x[0])
+        year, region, tables = plan_year, None, None
+        if "values" not in self._disabled:
+            year = plan_year or infer_year(nt)
+            region = _infer_region(nt, spans)
+            tables = Tables(nt)
+        segments = []
+        if "segment" not in self._disabled:
+            for seg in segment(nt):
+                if seg.end > seg.start:
+                    segments.append((*norm.to_original(seg.start, seg.end), seg.title))
+        seg_starts = [s for s, _, _ in segments]
         entities = []
-        for s, e, label, score in fixed:
-            os_, oe = norm.to_original(s, e)
-            os_, oe = _trim(original, os_, oe)
-            if oe <= os_:
-                continue
-            value = _value(nt, s, e, label, year, region)
-            entities.append(Entity(os_, oe, label, original[os_:oe], round(score, 4), value,
-                                   "rules" if self.tagger is None else "model"))
-        entities.sort(key=lambda x: x.start)
+        for os_, oe, sp in placed:
+            value = None
+            if tables is not None:
+                ctx = ValueContext(before=nt[max(0, sp.start - 40) : sp.start], after=nt[sp.end : sp.end + 40],
+                                   plan_year=year, region=region,
+                                   unit_hint=tables.currency_unit(sp.start) if sp.label == "AMOUNT" else None)
+                value = SPECS[sp.label].value(nt[sp.start : sp.end], ctx)
+            k = bisect.bisect_right(seg_starts, os_) - 1
+            item = k + 1 if k >= 0 and oe <= segments[k][1] else None
+            entities.append(Entity(os_, oe, sp.label, original[os_:oe], round(sp.score, 4), value, self.tagger.name,
+                                   round(sp.min_score, 4), item))
         starts = [x.start for x in entities]
         items = []
-        for seg in segment(nt):
-            if seg.end <= seg.start:
-                continue
-            os_, oe = norm.to_original(seg.start, seg.end)
+        for n, (os_, oe, title) in enumerate(segments, 1):
             # Entities are sorted and non-overlapping: bisect instead of a scan per item.
             lo, hi = bisect.bisect_left(starts, os_), bisect.bisect_left(starts, oe)
-            inside = tuple(x for x in entities[lo:hi] if x.end <= oe)
-            items.append(Item(len(items) + 1, seg.title, os_, oe, inside))
+            items.append(Item(n, title, os_, oe, tuple(x for x in entities[lo:hi] if x.end <= oe)))
         return Plan(text=original, year=year, region=region, items=tuple(items), entities=tuple(entities), meta=meta)
 
 
-def _non_overlapping(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
-    """Edge repair can make neighbours overlap: keep the higher-scoring span."""
-    if not spans:
+def _resolve(nt: str, spans: list[Span]) -> list[Span]:
+    """The edge rule, no place without a Chinese character or road code, no overlaps (higher score wins)."""
+    kept = []
+    for sp in spans:
+        s, e = trim(nt, sp.start, sp.end)
+        if e <= s or (sp.label == "LOCATION" and not can_be_place(nt[s:e])):
+            continue  # empty after trimming, or pinyin/Latin that names no place
+        kept.append(replace(sp, start=s, end=e) if (s, e) != (sp.start, sp.end) else sp)
+    if not kept:
         return []
-    taken = bytearray(max(e for _, e, _, _ in spans))
-    kept: list[tuple[int, int, str, float]] = []
-    for sp in sorted(spans, key=lambda x: -x[3]):
-        if not any(taken[sp[0] : sp[1]]):
-            taken[sp[0] : sp[1]] = b"\x01" * (sp[1] - sp[0])
-            kept.append(sp)
-    return sorted(kept)
+    taken = bytearray(max(sp.end for sp in kept))
+    out: list[Span] = []
+    for sp in sorted(kept, key=lambda x: -x.score):
+        if not any(taken[sp.start : sp.end]):
+            taken[sp.start : sp.end] = b"\x01" * (sp.end - sp.start)
+            out.append(sp)
+    return sorted(out, key=lambda x: (x.start, x.end))
 
 
-def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | None:
+def _infer_region(text: str, spans: list[Span]) -> str | None:
     """The plan's own place: a gazetteer division (its full name), never a fragment.
 
     The first LOCATION in the title lines that is a division (or a chain of
@@ -243,7 +406,8 @@ def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | 
     names its own city or district again and again), else ``None``.
     """
     head_end = max((e for _, e, _ in header_lines(text, 4)), default=0)
-    known = [(s, name) for s, e, lab, _ in spans if lab == "LOCATION" and (name := division(text[s:e])) is not None]
+    known = [(sp.start, name) for sp in spans
+             if sp.label == "LOCATION" and (name := division(text[sp.start : sp.end])) is not None]
     for s, name in known:
         if s < head_end:
             return name
@@ -257,43 +421,13 @@ def _infer_region(text: str, spans: list[tuple[int, int, str, float]]) -> str | 
     return max(counts, key=lambda n: (counts[n], -first[n]))
 
 
-_TABLE_UNIT = re.compile(r"[(（]\s*(万元|亿元|元)\s*[)）]")
-
-
-def _column_unit(text: str, start: int) -> str | None:
-    """The currency unit named by the header of the pipe-table column holding ``start``."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line = text[line_start : line_end if line_end >= 0 else len(text)]
-    if line.count("|") < 2:
-        return None
-    col = text[line_start:start].count("|")
-    # Walk back to the nearest header line (one with no bare numbers in cells).
-    pos = line_start
-    while pos > 0:
-        prev_start = text.rfind("\n", 0, pos - 1) + 1
-        prev = text[prev_start : pos - 1]
-        cells = prev.split("|")
-        if len(cells) > col and _TABLE_UNIT.search(cells[col]):
-            return _TABLE_UNIT.search(cells[col]).group(1)
-        if prev.count("|") < 2:
-            return None
-        pos = prev_start
-    return None
-
-
-def _value(text: str, s: int, e: int, label: str, year: int | None, region: str | None) -> dict[str, Any] | None:
-    span = text[s:e]
-    before, after = text[max(0, s - 40) : s], text[e : e + 40]
-    if label == "AMOUNT":
-        return normalize_amount(span, before=before, unit_hint=_column_unit(text, s))
-    if label == "TARGET":
-        return normalize_target(span, before=before, after=after)
-    if label == "DEADLINE":
-        return normalize_deadline(span, plan_year=year, after=after)
-    if label == "LOCATION":
-        return normalize_location(span, region=region)
-    return None
+def value_of(text: str, s: int, e: int, label: str, year: int | None, region: str | None,
+             tables: Tables | None = None) -> Any:
+    """The normalised value of ``text[s:e]`` as ``parse()`` computes it (used by evaluation)."""
+    tables = tables if tables is not None else Tables(text)
+    ctx = ValueContext(before=text[max(0, s - 40) : s], after=text[e : e + 40], plan_year=year, region=region,
+                       unit_hint=tables.currency_unit(s) if label == "AMOUNT" else None)
+    return SPECS[label].value(text[s:e], ctx)
 
 
 # ---------------------------------------------------------------- module API
@@ -319,7 +453,7 @@ def parse(text: str, *, plan_year: int | None = None, decode_bytes: bool = False
     return get_default_pipeline().parse(text, plan_year=plan_year)
 
 
-def parse_batch(texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 8,
+def parse_batch(texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 64,
                 progress: bool = False, decode_bytes: bool = False) -> list[Plan]:
     """Parse many announcements with the default model; one result per input, in order."""
     return get_default_pipeline().parse_batch(texts, plan_year=plan_year, batch_size=batch_size, progress=progress,

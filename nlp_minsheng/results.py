@@ -34,8 +34,10 @@ class Entity:
     label: str
     text: str
     score: float = 1.0
-    value: dict[str, Any] | None = None
+    value: dict[str, Any] | None = None  # a values.AmountValue / TargetValue / DeadlineValue / LocationValue
     source: str = "model"  # "model", "rules" or "gold": which component produced it
+    min_score: float = 1.0  # the lowest tag probability inside the span (``score`` is the mean)
+    item: int | None = None  # ``Item.index`` of the item holding the entity, if any
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}

@@ -127,21 +127,6 @@ def spans_to_iob2(text_len: int, spans: Sequence[SpanT]) -> list[str]:
     return tags
 
 
-def comparable_value(label: str, value: dict[str, Any] | None) -> Any:
-    """The part of a normalised value that value accuracy compares."""
-    if value is None:
-        return None
-    if label == "AMOUNT":
-        return (value.get("low"), value.get("high"))
-    if label == "DEADLINE":
-        return (value.get("start"), value.get("end"))
-    if label == "TARGET":
-        return (value.get("low"), value.get("high"), value.get("unit"))
-    if label == "LOCATION":
-        return value.get("adcode")
-    return None
-
-
 def by_label_counts(docs: Sequence[Sequence[SpanT]]) -> dict[str, int]:
     c: defaultdict[str, int] = defaultdict(int)
     for d in docs:

@@ -144,3 +144,8 @@ def _copy(text: str, a: int, b: int, out: list[str], starts: list[int], ends: li
         out.append(folded)
         starts.append(i)
         ends.append(i + 1)
+
+
+def identity(text: str) -> NormalizedText:
+    """``text`` unchanged, with the trivial offset map (the ``normalize`` step disabled)."""
+    return NormalizedText(text, text, tuple(range(len(text))), tuple(range(1, len(text) + 1)))

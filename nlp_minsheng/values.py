@@ -3,39 +3,98 @@ to a normalised value.  None of them looks at anything but its arguments;
 relative dates are resolved against an explicit ``plan_year``.
 
 Every normaliser returns ``None`` when the text is not a value of its kind.
+The value of each label is a ``TypedDict`` (:class:`AmountValue`, :class:`TargetValue`,
+:class:`DeadlineValue`, :class:`LocationValue`); ``Entity.to_dict()`` writes Decimals as
+strings so amounts stay exact in JSON.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import TypedDict
 
-from .numbers import RANGE_RE, parse_range
+from .grammar import (
+    BARE_NUMBER,
+    CN_MONTHS,
+    CURRENCY,
+    INDEFINITE_UNITS,
+    MONTH_RE,
+    PREFIX_COMPARATORS,
+    PREFIX_RE,
+    QUARTERS,
+    RANGE_RE,
+    RANGE_SEP,
+    RELATIVE_YEARS,
+    SUFFIX_COMPARATORS,
+    SUFFIX_RE,
+    alternation,
+)
+from .numbers import parse_range
 from .textnorm import normalize
-
-# Comparators: prefix words and suffix words, mapped to the spec's symbols.
-PREFIX_COMPARATORS = {
-    "不少于": ">=", "不低于": ">=", "至少": ">=", "达到": "=", "达": "=",
-    "超过": ">", "超": ">", "逾": ">", "多于": ">", "高于": ">",
-    "不超过": "<=", "不高于": "<=", "最高": "<=", "最多": "<=", "控制在": "<=", "低于": "<",
-    "约": "~", "近": "~", "大约": "~", "预计": "~",
-}
-SUFFIX_COMPARATORS = {"以上": ">=", "及以上": ">=", "余": ">", "多": ">", "左右": "~", "以内": "<=", "以下": "<="}
-_PREFIX_RE = "|".join(sorted(map(re.escape, PREFIX_COMPARATORS), key=len, reverse=True))
-_SUFFIX_RE = "|".join(sorted(map(re.escape, SUFFIX_COMPARATORS), key=len, reverse=True))
 
 AMOUNT_ROLES = ("总投资", "投资", "补贴", "补助", "奖励", "奖补", "资助", "资金", "经费", "预算", "拨付",
                 "救助", "发放", "筹集", "安排", "费用", "津贴", "保费", "赔付", "贷款", "减免", "价格", "收费")
-_CURRENCY = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000), "千元": Decimal(1000),
-             "百万元": Decimal(1_000_000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
 _AMOUNT_RE = re.compile(
-    rf"^(?P<pre>{_PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{_SUFFIX_RE})?\s*"
-    rf"(?P<cur>百万元|千元|万元|亿元|元|万|亿)?(?:\s*/\s*(?P<per>[\u4e00-\u9fff]{{1,4}}))?\s*(?P<suf2>{_SUFFIX_RE})?$"
+    rf"^(?P<pre>{PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{SUFFIX_RE})?\s*"
+    rf"(?P<cur>{alternation(CURRENCY)})?(?:\s*/\s*(?P<per>[\u4e00-\u9fff]{{1,4}}))?\s*(?P<suf2>{SUFFIX_RE})?$"
 )
+
+
+class AmountValue(TypedDict):
+    """An AMOUNT in yuan: ``yuan`` when exact, else the ``low``–``high`` range."""
+
+    yuan: Decimal | None
+    low: Decimal
+    high: Decimal
+    comparator: str  # "=", ">=", ">", "<=", "<", "~"
+    per: str | None  # 0.3元/千瓦时 → "千瓦时"
+    role: str | None  # 投资, 补贴 … (the role word before the amount)
+
+
+class TargetValue(TypedDict):
+    """A TARGET quantity with its unit and the metric (verb + object) it counts."""
+
+    quantity: Decimal | None
+    low: Decimal
+    high: Decimal
+    unit: str | None
+    comparator: str
+    metric: str | None
+
+
+class DeadlineValue(TypedDict):
+    """A DEADLINE as ISO dates; ``relation`` is "by" (only ``end``), "from" (only ``start``) or "during"."""
+
+    start: str | None
+    end: str | None
+    relation: str
+    verb: str | None  # 建成, 开工 … (the event the date schedules)
+
+
+class LocationValue(TypedDict):
+    """The administrative division a LOCATION lies in (cpca gazetteer)."""
+
+    province: str | None
+    city: str | None
+    district: str | None
+    adcode: str | None
+
+
+@dataclass(frozen=True)
+class ValueContext:
+    """What a normaliser may read besides the span: text around it, the plan's year and region,
+    and the currency unit a table column header names."""
+
+    before: str = ""
+    after: str = ""
+    plan_year: int | None = None
+    region: str | None = None
+    unit_hint: str | None = None
 
 
 def _comparator(pre: str | None, *sufs: str | None) -> str:
@@ -43,7 +102,7 @@ def _comparator(pre: str | None, *sufs: str | None) -> str:
         if s:
             return SUFFIX_COMPARATORS[s]
     if pre:
-        return PREFIX_COMPARATORS[pre]
+        return PREFIX_COMPARATORS[pre][0]
     return "="
 
 
@@ -52,7 +111,7 @@ def _clean(text: str) -> str:
     return normalize(text).text.strip()
 
 
-def normalize_amount(text: str, *, before: str = "", unit_hint: str | None = None) -> dict[str, Any] | None:
+def normalize_amount(text: str, *, before: str = "", unit_hint: str | None = None) -> AmountValue | None:
     """AMOUNT text → ``{"yuan", "low", "high", "comparator", "per", "role"}`` (yuan as Decimal).
 
     ``unit_hint`` is the currency unit from a table column header (``万元``)
@@ -65,12 +124,12 @@ def normalize_amount(text: str, *, before: str = "", unit_hint: str | None = Non
     cur = m.group("cur") or unit_hint
     if cur is None and re.search(r"[万亿]$", m.group("num")):
         cur = "元"  # 1.2亿 labelled as money: the multiplier is already in the number
-    if cur is None or cur not in _CURRENCY:
+    if cur is None or cur not in CURRENCY:
         return None
     rng = parse_range(m.group("num"))
     if rng is None:
         return None
-    scale = _CURRENCY[cur]
+    scale = Decimal(CURRENCY[cur])
     low, high = (rng if isinstance(rng, tuple) else (rng, rng))
     low, high = low * scale, high * scale
     return {
@@ -98,10 +157,9 @@ def amount_role(before: str) -> str | None:
 
 # ---------------------------------------------------------------- TARGET
 _TARGET_RE = re.compile(
-    rf"^(?P<pre>{_PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{_SUFFIX_RE})?\s*"
-    rf"(?P<unit>%|‰|[^\d\s%‰()（）以余多左]{{0,4}}?)\s*(?:[(（][^)）]*[)）])?\s*(?P<suf2>{_SUFFIX_RE})?$"
+    rf"^(?P<pre>{PREFIX_RE})?\s*(?P<num>{RANGE_RE})\s*(?P<suf1>{SUFFIX_RE})?\s*"
+    rf"(?P<unit>%|‰|[^\d\s%‰()（）以余多左]{{0,4}}?)\s*(?:[(（][^)）]*[)）])?\s*(?P<suf2>{SUFFIX_RE})?$"
 )
-_INDEFINITE_UNITS = {"批", "系列", "些", "揽子"}
 TARGET_VERBS = (
     "新增", "新建", "新开", "新改建", "改扩建", "改建", "扩建", "建成", "建设", "打造", "提供", "完成", "改造", "提升",
     "实施", "开展", "举办", "组织", "培训", "安装", "增加", "增设", "设置", "布设", "配置", "覆盖", "惠及", "服务",
@@ -113,7 +171,7 @@ _VERB_RE = re.compile("|".join(sorted(map(re.escape, set(TARGET_VERBS)), key=len
 _STOP_CHARS = "，。；;,、：:\n|！？（）()“”\"《》"
 
 
-def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint: str | None = None) -> dict[str, Any] | None:
+def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint: str | None = None) -> TargetValue | None:
     """TARGET text → ``{"quantity", "low", "high", "unit", "comparator", "metric"}``.
 
     ``metric`` is the verb + object the quantity belongs to, read from the
@@ -128,7 +186,7 @@ def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint:
         return None
     low, high = rng if isinstance(rng, tuple) else (rng, rng)
     unit = m.group("unit") or unit_hint or None
-    if unit in _INDEFINITE_UNITS and low == high == 1:
+    if unit in INDEFINITE_UNITS and low == high == 1:
         return None  # 一批, 一系列: indefinite, not a quantity
     if unit and re.search(r"[元年月日号]$", unit) and unit not in ("人次", "户"):
         return None  # money and dates are other labels
@@ -145,6 +203,13 @@ def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint:
 _RATE_VERBS = ("达到", "达", "提高到", "提高", "降低", "提升")
 # Scope words before a quantity that say where or for whom, not what is counted (在城区, 对全市, 为全区).
 _SCOPE = re.compile(r"^(?:在|对|为|给|向)?(?:全市|全区|全县|全镇|全省|各区|各县|城区|农村|辖区|本市|本区)?(?:共|累计|再|将|另外|其余|其中)?$")
+
+
+# Where a rate's subject ends: a comparator or a "raise/cut to" verb (开放时间均不少于…, 缩短至…).
+_SUBJECT_END = re.compile(alternation([w for w in PREFIX_COMPARATORS if len(w) > 1 or w == "达"]
+                                      + ["提高到", "提升至", "缩短至"]))
+# Words closing an object before its quantity (车位不少于, 人数达), stripped from the metric.
+_OBJECT_TAIL = re.compile(rf"(?:{PREFIX_RE}|为|共|计|合计|总数|数量|人数|面积|规模)+$")
 
 
 def _object_after(right: str) -> str:
@@ -166,7 +231,7 @@ def target_metric(before: str, after: str) -> str | None:
     if not verbs:
         # No action verb: the metric is the subject before the comparator
         # (开放时间均不少于…的50% → 开放时间).
-        cut = re.search(r"不少于|不低于|不超过|达到|提高到|提升至|超过|控制在|缩短至|达", left)
+        cut = _SUBJECT_END.search(left)
         obj = left[: cut.start()] if cut else left
         obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将|所有)+", "", obj)
         obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
@@ -175,7 +240,7 @@ def target_metric(before: str, after: str) -> str | None:
         return obj[-10:] or None
     v = verbs[-1]
     obj = left[v.end():]
-    obj = re.sub(r"(不少于|不低于|达到|超过|约|达|为|共|计|合计|总数|数量|人数|面积|规模)+$", "", obj)
+    obj = _OBJECT_TAIL.sub("", obj)
     if not obj or _SCOPE.match(obj):
         obj = _object_after(right)  # 新建2个骑行驿站: the object follows the quantity.
     return (v.group(0) + obj) or None
@@ -185,10 +250,7 @@ def target_metric(before: str, after: str) -> str | None:
 DEADLINE_VERBS = ("开工建设", "开工", "建成投用", "建成投运", "建成", "完工", "竣工", "完成", "投用", "投入使用",
                   "投运", "开放", "启用", "交付", "运营", "启动", "实施", "开通", "通车", "落地", "上线", "开园", "开学", "招生")
 _DL_VERB_RE = re.compile("|".join(sorted(map(re.escape, DEADLINE_VERBS), key=len, reverse=True)))
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-             "十一": 11, "十二": 12, "正": 1}
-_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4, "第一": 1, "第二": 2, "第三": 3, "第四": 4}
-_RANGE_SEP = r"\s*(?:-|－|—|–|~|～|至|到)\s*"
+_RANGE_SEP = rf"\s*{RANGE_SEP}\s*"
 
 
 def _day(y: int, m: int, d: int) -> tuple[date, date] | None:
@@ -205,16 +267,14 @@ def _month_end(y: int, m: int) -> date:
 
 
 _CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_RELATIVE_YEAR = {"今年": 0, "本年": 0, "当年": 0, "年内": 0, "全年": 0, "本年度": 0, "年度": 0,
-                  "明年": 1, "下一年度": 1, "下一年": 1, "次年": 1, "下年度": 1}
 
 
 def _year_of(token: str | None, plan_year: int | None) -> int | None:
     """``2024年`` / ``二〇二四年`` → 2024; relative words resolve against ``plan_year``."""
     if token is None:
         return plan_year
-    if token in _RELATIVE_YEAR:
-        return plan_year + _RELATIVE_YEAR[token] if plan_year else None
+    if token in RELATIVE_YEARS:
+        return plan_year + RELATIVE_YEARS[token] if plan_year else None
     digits = token.rstrip("年")
     if len(digits) == 4 and digits.isdigit():
         return int(digits)
@@ -227,12 +287,12 @@ def _month_of(s: str) -> int | None:
     if s.isdigit():
         m = int(s)
     else:
-        m = _CN_MONTH.get(s, 0)
+        m = CN_MONTHS.get(s, 0)
     return m if 1 <= m <= 12 else None
 
 
 _YEAR = r"(?:\d{4}|[二〇零一三四五六七八九]{4})年?"
-_REL_YEAR = r"今年|本年|当年|明年|次年|下一年度|下一年|下年度"
+_REL_YEAR = alternation(RELATIVE_YEARS)
 
 
 def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | None:
@@ -256,7 +316,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
     y = _year_of(ytok, plan_year)
     if y is None:
         return None
-    if rest in ("", "年", "年度", "全年", "年内", "内", "度"):
+    if rest in ("", "年", "内", "度") or RELATIVE_YEARS.get(rest) == 0:  # the whole year (年内, 全年, 年度)
         return date(y, 1, 1), date(y, 12, 31)
     if rest in ("底", "末", "年底", "年末"):
         return date(y, 12, 1), date(y, 12, 31)
@@ -270,7 +330,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
         return date(y, 6, 1), date(y, 7, 31)
     mq = re.fullmatch(r"(?:第)?([一二三四1-4])季度(末|底|初)?", rest)
     if mq:
-        q = _QUARTER[mq.group(1)]
+        q = QUARTERS[mq.group(1)]
         start, end = date(y, 3 * q - 2, 1), _month_end(y, 3 * q)
         if mq.group(2) in ("末", "底"):
             return date(y, 3 * q, 1), end
@@ -282,7 +342,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
         if ms.group(1).startswith("春"):
             return date(y, 2, 1), date(y, 7, 31)
         return date(y, 9, 1), date(y + 1, 1, 31)
-    mm = re.fullmatch(r"(\d{1,2}|十[一二]?|[一二三四五六七八九正])月(份)?(底|末|上旬|中旬|下旬|初|中)?(?:(\d{1,2})日)?", rest)
+    mm = re.fullmatch(rf"({MONTH_RE})月(份)?(底|末|上旬|中旬|下旬|初|中)?(?:(\d{{1,2}})日)?", rest)
     if mm:
         mo = _month_of(mm.group(1))
         if mo is None:
@@ -301,7 +361,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
     return None
 
 
-def normalize_deadline(text: str, *, plan_year: int | None, after: str = "") -> dict[str, Any] | None:
+def normalize_deadline(text: str, *, plan_year: int | None, after: str = "") -> DeadlineValue | None:
     """DEADLINE text → ``{"start", "end", "verb", "relation"}`` with ISO dates.
 
     ``relation`` is ``"by"`` for 前/以前/底前 (only ``end`` is meaningful),
@@ -372,7 +432,7 @@ def _cpca_lookup(name: str) -> tuple[str | None, str | None, str | None, str | N
     return val("省"), val("市"), val("区"), (str(code) if isinstance(code, str) and code else None)
 
 
-def normalize_location(text: str, *, region: str | None = None) -> dict[str, Any] | None:
+def normalize_location(text: str, *, region: str | None = None) -> LocationValue | None:
     """LOCATION text → ``{"province", "city", "district", "adcode"}`` via the cpca gazetteer.
 
     A name that starts with divisions (``昆山市玉山镇``, ``昆山高新区``) lies in the most
@@ -403,8 +463,50 @@ def normalize_location(text: str, *, region: str | None = None) -> dict[str, Any
     return _division_value((province, city, district, code))
 
 
-def _division_value(found: tuple[str | None, str | None, str | None, str | None]) -> dict[str, Any] | None:
+def _division_value(found: tuple[str | None, str | None, str | None, str | None]) -> LocationValue | None:
     province, city, district, code = found
     if not (province or city or district):
         return None
     return {"province": province, "city": city, "district": district, "adcode": code}
+
+
+# ---------------------------------------------------------------- per-label entry points
+# The label registry (:mod:`nlp_minsheng.labels`) reads these: one value function and one
+# "can this text be a span of the label at all" check per label.
+def amount_value(span: str, ctx: ValueContext) -> AmountValue | None:
+    return normalize_amount(span, before=ctx.before, unit_hint=ctx.unit_hint)
+
+
+def target_value(span: str, ctx: ValueContext) -> TargetValue | None:
+    return normalize_target(span, before=ctx.before, after=ctx.after)
+
+
+def deadline_value(span: str, ctx: ValueContext) -> DeadlineValue | None:
+    return normalize_deadline(span, plan_year=ctx.plan_year, after=ctx.after)
+
+
+def location_value(span: str, ctx: ValueContext) -> LocationValue | None:
+    return normalize_location(span, region=ctx.region)
+
+
+def amount_like(text: str, table_cell: bool = False) -> bool:
+    """Money needs a number and a currency unit, except a bare number filling a table cell."""
+    return (table_cell and bool(BARE_NUMBER.fullmatch(text))) or normalize_amount(text) is not None
+
+
+def target_like(text: str, table_cell: bool = False) -> bool:
+    """A quantity needs a unit or 万/亿 (a bare ``6`` is not one), except in a table cell."""
+    if table_cell and BARE_NUMBER.fullmatch(text):
+        return True
+    v = normalize_target(text)
+    return v is not None and (v["unit"] is not None or bool(re.search(r"[万亿]", text)))
+
+
+def deadline_like(text: str, table_cell: bool = False) -> bool:
+    """A date needs a number or a time word (any plan year resolves relative words)."""
+    return normalize_deadline(text, plan_year=2000) is not None
+
+
+def location_like(text: str, table_cell: bool = False) -> bool:
+    """No one-character place (``河``)."""
+    return len(text) >= 2

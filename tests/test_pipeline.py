@@ -59,8 +59,8 @@ def test_tiny_model_on_seeds_offsets_and_json(tiny):
 def test_long_document_is_windowed_not_truncated(tiny):
     # Tiny model window is 126 characters; this document is > 40 windows long.
     text = "\n".join(SEEDS.values())[:6000]
-    probs = tiny.tagger.predict_proba([text])[0]
-    assert probs.shape == (len(text), len(tiny.tagger.tags))
+    probs = tiny.tagger.classifier.predict_proba([text])[0]
+    assert probs.shape == (len(text), len(tiny.tagger.classifier.tags))
     # Every non-space character got real model output (rows sum to 1, not the O default only).
     nonspace = np.array([not c.isspace() for c in text])
     assert np.allclose(probs[nonspace].sum(axis=1), 1.0, atol=1e-4)
@@ -68,7 +68,7 @@ def test_long_document_is_windowed_not_truncated(tiny):
     # The head lies in the first window only: its probabilities equal those of that window run alone
     # (the text cut after the first 126 non-space characters, the tiny model's window).
     cut = [i for i, c in enumerate(text) if not c.isspace()][125] + 1
-    alone = tiny.tagger.predict_proba([text[:cut]])[0]
+    alone = tiny.tagger.classifier.predict_proba([text[:cut]])[0]
     head = [i for i, c in enumerate(text[:cut]) if not c.isspace()][:30]
     assert np.allclose(probs[head], alone[head], atol=1e-5)
 
@@ -89,8 +89,8 @@ def test_save_reload_same_predictions(tiny, tiny_model_dir, tmp_path):
     (tmp_path / "meta.json").write_text((tiny_model_dir / "meta.json").read_text())  # required beside the weights
     again = Pipeline.from_pretrained(tmp_path)
     text = SEEDS["seed-000"][:800]
-    a = tiny.tagger.predict_proba([text])[0]
-    b = again.tagger.predict_proba([text])[0]
+    a = tiny.tagger.classifier.predict_proba([text])[0]
+    b = again.tagger.classifier.predict_proba([text])[0]
     assert np.allclose(a, b, atol=1e-5)
 
 

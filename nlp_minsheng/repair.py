@@ -1,0 +1,38 @@
+"""The model's repair step: snap span edges to the label grammar, drop fragments it rejects.
+
+The grammar (:mod:`nlp_minsheng.grammar`) and the value normalisers decide; this module
+only applies them to model spans. The rule baseline uses the same grammar for tagging,
+never this step, so tuning the repair does not move the baseline's numbers.
+"""
+
+from __future__ import annotations
+
+from .labels import SPECS
+from .tables import is_table_cell
+
+__all__ = ["grammatical", "is_table_cell", "repair_span"]
+
+
+def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """Snap a predicted span to the grammar match of its label that overlaps it most.
+
+    The model often drops the leading digits (``5万名`` → ``万名``) or the currency
+    unit; when a grammar match overlaps the prediction, its edges win.  A label with
+    no surface grammar (LOCATION), or no match, returns the span unchanged.
+    """
+    regex = SPECS[label].pattern
+    if regex is None:
+        return start, end
+    lo, hi = max(0, start - 16), min(len(text), end + 16)
+    best: tuple[int, int] | None = None
+    for m in regex.finditer(text, lo, hi):
+        if m.start() < end and start < m.end():
+            ov = min(end, m.end()) - max(start, m.start())
+            if best is None or ov > min(end, best[1]) - max(start, best[0]):
+                best = (m.start(), m.end())
+    return best if best else (start, end)
+
+
+def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:
+    """Can ``text`` (normalised) be a span of ``label`` at all?  Used to drop model fragments."""
+    return SPECS[label].grammatical(text, table_cell)

@@ -1,0 +1,226 @@
+"""The one table reader: pipe tables and HTML tables flattened to one cell per line.
+
+Segmentation (a row per item), the rule tagger (bare numbers in typed columns) and the
+value normalisers (the currency unit a column header names) all read tables here:
+
+* **pipe tables** — ``序号 | 项目名称 | 投资(万元)`` rows, one per line (blank lines between
+  rows allowed); a row with no bare-number cell is a header for the rows below it;
+* **flattened tables** — an HTML table copied as one cell per line, usually with blank
+  lines between: a run of at least three short header cells (序号, 项目名称, 年度目标,
+  投资(万元) …) followed by rows of the same number of cells.
+
+Offsets are into the text given to :func:`read_tables` (normalised text in the pipeline).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from .grammar import BARE_NUMBER, HEADER_CURRENCY, HEADER_TARGET, HEADER_UNIT
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell: ``[start, end)`` covers its raw text (between pipes, or its whole line)."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def value(self) -> str:
+        return self.text.strip()
+
+    @property
+    def is_bare_number(self) -> bool:
+        return bool(BARE_NUMBER.fullmatch(self.value))
+
+
+@dataclass(frozen=True)
+class Row:
+    start: int
+    end: int
+    cells: tuple[Cell, ...]
+    header: bool
+
+
+@dataclass(frozen=True)
+class Table:
+    kind: str  # "pipe" or "flat"
+    rows: tuple[Row, ...]
+
+    def header_for(self, row: int) -> Row | None:
+        """The nearest header row above ``rows[row]``."""
+        for r in range(row - 1, -1, -1):
+            if self.rows[r].header:
+                return self.rows[r]
+        return None
+
+    def cell_at(self, pos: int) -> tuple[int, int] | None:
+        """``(row, column)`` of the cell holding ``pos``."""
+        for r, row in enumerate(self.rows):
+            if row.start <= pos <= row.end:
+                for c, cell in enumerate(row.cells):
+                    if cell.start <= pos < cell.end or (pos == cell.end and cell.end > cell.start):
+                        return r, c
+        return None
+
+
+def column_kind(header: str) -> tuple[str, str] | None:
+    """What a header cell says about the bare numbers under it: ``("AMOUNT", "万元")``,
+    ``("TARGET", "个")`` (a planned quantity with its unit) or ``None``."""
+    m = HEADER_CURRENCY.search(header)
+    if m:
+        return "AMOUNT", m.group(1)
+    if HEADER_TARGET.search(header):
+        u = HEADER_UNIT.search(header)
+        if u:
+            return "TARGET", u.group(1)
+    return None
+
+
+# ---------------------------------------------------------------- pipe tables
+def pipe_cells(line: str, offset: int = 0) -> tuple[Cell, ...]:
+    """The cells of one pipe row, split on ``|``, with offsets (``offset`` = where the line starts)."""
+    cells, pos = [], offset
+    for part in line.split("|"):
+        cells.append(Cell(pos, pos + len(part), part))
+        pos += len(part) + 1
+    return tuple(cells)
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    out, pos = [], 0
+    for line in text.split("\n"):
+        out.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    return out
+
+
+_RULE_ROW = re.compile(r"[\s|:\-—–]*")
+
+
+def _pipe_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
+    tables: list[Table] = []
+    rows: list[Row] = []
+    for s, e, line in lines:
+        if line.count("|") >= 2:
+            if _RULE_ROW.fullmatch(line):
+                continue  # a Markdown rule |---|---| between header and body
+            cells = pipe_cells(line, s)
+            # A header has no digit at all; the first row may have some (2024年投资(万元)), not a bare number.
+            header = not any(ch.isdigit() for ch in line) or (not rows and not any(c.is_bare_number for c in cells))
+            rows.append(Row(s, e, cells, header))
+        elif line.strip() and rows:  # a blank line does not end a table, text does
+            tables.append(Table("pipe", tuple(rows)))
+            rows = []
+    if rows:
+        tables.append(Table("pipe", tuple(rows)))
+    return tables
+
+
+# ---------------------------------------------------------------- flattened tables
+_HEADER_WORDS = re.compile(r"序号|项目|名称|内容|目标|任务|进度|完成|比例|投资|资金|金额|时间|时限|单位|地区|区县|"
+                           r"街道|乡镇|备注|责任|类别|数量|规模|情况")
+_MAX_CELL = 80
+
+
+def _is_header_cell(line: str) -> bool:
+    t = line.strip()
+    return 0 < len(t) <= 12 and bool(_HEADER_WORDS.search(t)) and not re.search(r"[。；;，,]", t)
+
+
+def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
+    cells = [(s, e, line) for s, e, line in lines if line.strip() and line.count("|") < 2]
+    tables: list[Table] = []
+    i = 0
+    while i < len(cells):
+        j = i
+        while j < len(cells) and _is_header_cell(cells[j][2]):
+            j += 1
+        width = j - i
+        if width < 3:
+            i = max(j, i + 1)
+            continue
+        header = Row(cells[i][0], cells[j - 1][1], tuple(Cell(s, e, t) for s, e, t in cells[i:j]), True)
+        rows = [header]
+        k = j
+        while k + width <= len(cells):
+            group = cells[k : k + width]
+            # A row's cells are short and its first cell is not prose; the table ends where that fails.
+            if any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group):
+                break
+            if _is_header_cell(group[0][2]) and sum(_is_header_cell(t) for _, _, t in group) == width:
+                break
+            rows.append(Row(group[0][0], group[-1][1], tuple(Cell(s, e, t) for s, e, t in group), False))
+            k += width
+        if len(rows) >= 2:
+            tables.append(Table("flat", tuple(rows)))
+            i = k
+        else:
+            i = j
+    return tables
+
+
+# ---------------------------------------------------------------- reader
+class Tables:
+    """Every table of one text, read once."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        lines = _lines(self.text)
+        found = _pipe_tables(lines) + _flat_tables(lines)
+        return sorted(found, key=lambda t: t.rows[0].start)
+
+    def _locate(self, pos: int) -> tuple[Table, int, int] | None:
+        for t in self.tables:
+            if t.rows[0].start <= pos <= t.rows[-1].end:
+                rc = t.cell_at(pos)
+                if rc is not None:
+                    return t, rc[0], rc[1]
+        return None
+
+    def header_cell(self, pos: int) -> str | None:
+        """The header cell of the column holding ``pos`` (``None`` outside a table)."""
+        found = self._locate(pos)
+        if found is None:
+            return None
+        t, r, c = found
+        head = t.header_for(r)
+        return head.cells[c].value if head is not None and c < len(head.cells) else None
+
+    def currency_unit(self, pos: int) -> str | None:
+        """The currency unit (万元, 亿元, 元) named by the header of the column holding ``pos``."""
+        head = self.header_cell(pos)
+        kind = column_kind(head) if head else None
+        return kind[1] if kind and kind[0] == "AMOUNT" else None
+
+    def typed_cells(self) -> list[tuple[int, int, str]]:
+        """Bare numbers in columns whose header names a currency (AMOUNT) or a planned unit (TARGET)."""
+        out = []
+        for t in self.tables:
+            for r, row in enumerate(t.rows):
+                head = t.header_for(r)
+                if row.header or head is None:
+                    continue
+                for c, cell in enumerate(row.cells):
+                    if c == 0 or c >= len(head.cells) or not cell.is_bare_number:
+                        continue
+                    kind = column_kind(head.cells[c].text)
+                    if kind:
+                        s = cell.start + len(cell.text) - len(cell.text.lstrip())
+                        out.append((s, s + len(cell.value), kind[0]))
+        return out
+
+
+def is_table_cell(text: str, start: int, end: int) -> bool:
+    """True when ``text[start:end]`` is the whole content of a cell (``| 500 |`` or a line of its own)."""
+    left = max(text.rfind("|", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find("|", end), text.find("\n", end)) if i >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    return not text[left + 1 : start].strip() and not text[end:right].strip()
