@@ -212,6 +212,15 @@ def load_meta(path: Path) -> dict[str, Any]:
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     if "label_schema_version" not in meta:
         raise ValueError(f"expected 'label_schema_version' in {meta_path}, got keys {sorted(meta)}")
+    wanted = meta.get("compatible_package_versions")
+    if wanted:
+        from packaging.specifiers import SpecifierSet
+
+        from . import __version__
+
+        if __version__ not in SpecifierSet(wanted):
+            raise ValueError(f"model {path} needs nlp_minsheng {wanted} (its meta.json), got {__version__}; "
+                             "install a matching package version or retrain the model")
     return meta
 
 

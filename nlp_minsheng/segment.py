@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from .tables import pipe_cells
+
 _CN = "一二三四五六七八九十"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "cn_dun": re.compile(rf"^\s*[{_CN}]{{1,3}}\s*、"),
@@ -82,7 +84,7 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         # A row item is its cells' text: leading and trailing pipes and spaces stay out.
         s += len(line) - len(line.lstrip(" |\t"))
         e -= len(line) - len(line.rstrip(" |\t"))
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.value for c in pipe_cells(line.strip().strip("|"))]
         if not cells[0].isdigit():
             continue  # header row
         name = cells[1] if len(cells) > 1 else ""

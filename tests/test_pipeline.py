@@ -168,6 +168,22 @@ def test_model_dir_without_meta_is_refused(tiny_model_dir, tmp_path):
     (bare / "meta.json").write_text('{"model_version": "x"}')
     with pytest.raises(ValueError, match="label_schema_version"):
         Pipeline.from_pretrained(bare)
+    (bare / "meta.json").write_text('{"model_version": "x", "label_schema_version": 2}')
+    with pytest.raises(ValueError, match="label schema 2, this package expects 1"):
+        Pipeline.from_pretrained(bare)
+    (bare / "meta.json").write_text('{"label_schema_version": 1, "compatible_package_versions": ">=9.0"}')
+    with pytest.raises(ValueError, match="needs nlp_minsheng >=9.0"):
+        Pipeline.from_pretrained(bare)
+
+
+def test_shipped_models_load_by_name_and_unknown_names_say_what_exists():
+    from nlp_minsheng.pipeline import available_models, resolve_model
+
+    names = available_models()
+    assert "minsheng-ner-v2" in names
+    assert resolve_model("minsheng-ner-v2").name == "minsheng-ner-v2"
+    with pytest.raises(FileNotFoundError, match="one of the shipped models"):
+        resolve_model("no-such-model")
 
 
 def test_module_api_empty_text_names_the_model_and_decodes_bytes():
