@@ -1,11 +1,19 @@
-"""Speed and memory of parse_batch: model (fp32 / int8, levers) beside the regex baseline.
+"""Speed, memory and accuracy of parse_batch per configuration, with baselines timed in the same run.
 
     python eval/benchmark.py [--chars 200000] [--out eval/benchmark.json]
 
-Every configuration runs in its own subprocess so that peak RSS (ru_maxrss)
-and cold start (import + model load + first parse) are its own.  The text is
-real-shaped: the gold documents (real + synthetic) repeated until the
-requested number of characters.  Throughput excludes the cold start.
+Configurations: the default model (the distilled student on ONNX Runtime int8), the same
+student on torch fp32, the teacher (minsheng-ner-v2) on torch fp32 and on ONNX int8, the
+previous model v1, the regex baseline and jieba's POS tagger (speed reference only).
+
+* **Text shaped like real pages**: the frozen dev set and corpus v2 (every genre of
+  REAL_PAGES.md: progress reports, vote news, notices, tables, work reports, solicitations,
+  plan lists), interleaved and repeated to ``--chars``.
+* Each configuration runs in its own subprocess, so peak RSS (ru_maxrss) is its own.
+* **Throughput** is ``parse_batch`` over all texts after a warm-up, on 2 threads.
+* **Cold start** is a fresh ``python -c "from nlp_minsheng import parse; parse(...)"``
+  (interpreter start, import, model load, first parse), median of 3.
+* **F1** is strict micro span F1 on the frozen dev set with the same configuration.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import time
@@ -21,22 +30,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "eval" / "benchmark.json"
+STUDENT = "models/minsheng-ner-v2-small"
+TEACHER = "models/minsheng-ner-v2"
+TEACHER_ONNX = "runs/teacher-onnx"  # built by `python -m training.export_onnx` when missing
 
 CONFIGS = [
-    # name, options for the child (the shipped model with its own settings unless said otherwise)
+    # name, options for the child
+    ("default: student (2 layers) int8, ONNX Runtime", {"model": STUDENT, "runtime": "onnx", "default": True}),
+    ("student (2 layers) fp32, torch", {"model": STUDENT, "runtime": "torch"}),
+    ("teacher v2 (6 layers) int8, ONNX Runtime", {"model": TEACHER_ONNX, "runtime": "onnx"}),
+    ("teacher v2 (6 layers) fp32, torch", {"model": TEACHER, "runtime": "torch"}),
+    ("previous model v1 (4 layers) fp32, torch", {"model": "models/archive/minsheng-ner-v1", "runtime": "torch"}),
     ("regex baseline (rules)", {"rules": True}),
-    ("model fp32, 2 threads (shipped settings: window 256)", {}),
-    ("model int8, 2 threads", {"quantize": "int8"}),
-    ("model fp32, 1 thread", {"threads": 1}),
-    ("model fp32, 2 threads, window 512", {"max_length": 512}),
-    ("previous model v1 (4 layers), fp32, 2 threads, window 512", {"model": "models/archive/minsheng-ner-v1"}),
+    ("jieba POS tagger (speed reference)", {"jieba": True}),
 ]
 
 
 def corpus(n_chars: int) -> list[str]:
-    from nlp_minsheng.corpus import iter_corpus
+    from nlp_minsheng.corpus import read_jsonl
 
-    docs = [d.text for d in iter_corpus([ROOT / "annotations" / "gold"])]
+    gold = ROOT / "annotations" / "gold"
+    dev, v2 = read_jsonl(gold / "dev.jsonl"), read_jsonl(gold / "v2.jsonl")
+    docs = [d.text for pair in zip(dev, v2) for d in pair] + [d.text for d in v2[len(dev):]]
     out, total = [], 0
     while total < n_chars:
         for t in docs:
@@ -47,32 +62,72 @@ def corpus(n_chars: int) -> list[str]:
     return out
 
 
-def child(opts: dict, n_chars: int) -> dict:
-    t0 = time.perf_counter()
-    import resource
-
-    import torch
-
-    torch.set_num_threads(opts.get("threads", 2))
+def _pipeline(opts: dict):
     from nlp_minsheng import Pipeline
 
-    texts = corpus(n_chars)
     if opts.get("rules"):
-        pipe = Pipeline.rules_only()
-    else:
-        extra = {"max_length": opts["max_length"]} if "max_length" in opts else {}
-        model = ROOT / opts["model"] if opts.get("model") else None
-        pipe = Pipeline.from_pretrained(model, quantize=opts.get("quantize"), **extra)
-    pipe.parse(texts[0][:2000])
-    cold = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    plans = pipe.parse_batch(texts, batch_size=16)
-    dt = time.perf_counter() - t1
+        return Pipeline.rules_only()
+    return Pipeline.from_pretrained(ROOT / opts["model"], runtime=opts.get("runtime", "auto"), threads=2)
+
+
+def child(opts: dict, n_chars: int, f1: bool) -> dict:
+    import resource
+
+    texts = corpus(n_chars)
     chars = sum(len(t) for t in texts)
+    if opts.get("jieba"):
+        import jieba
+        import jieba.posseg as pseg
+
+        jieba.initialize()
+        list(pseg.cut(texts[0][:2000]))
+        t1 = time.perf_counter()
+        n = sum(1 for t in texts for _ in pseg.cut(t))
+        dt = time.perf_counter() - t1
+        row = {"entities": None, "tokens": n}
+    else:
+        pipe = _pipeline(opts)
+        pipe.parse(texts[0][:2000])
+        t1 = time.perf_counter()
+        plans = pipe.parse_batch(texts)
+        dt = time.perf_counter() - t1
+        row = {"entities": sum(len(p.entities) for p in plans), "runtime": pipe.meta.get("runtime", "rules")}
+        if f1:
+            from nlp_minsheng.corpus import read_jsonl
+            from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+
+            res = evaluate(pipeline_tagger(pipe), read_jsonl(ROOT / "annotations/gold/dev.jsonl"), values=False)
+            row["dev_strict_micro_f1"] = round(res["strict"]["micro"]["f1"], 4)
     return {"chars": chars, "docs": len(texts), "seconds": round(dt, 2), "chars_per_s": round(chars / dt),
-            "docs_per_s": round(len(texts) / dt, 2), "cold_start_s": round(cold, 2),
-            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "entities": sum(len(p.entities) for p in plans)}
+            "docs_per_s": round(len(texts) / dt, 2),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), **row}
+
+
+COLD = ("import sys; from nlp_minsheng import parse; "
+        "plan = parse('2025年底前在昆山市玉山镇新建口袋公园12个，总投资3000万元。'); "
+        "print(plan.meta['model_version'], plan.meta.get('runtime', ''), 'torch' in sys.modules)")
+
+
+def cold_start(opts: dict, repeats: int = 3) -> dict:
+    """Seconds for a fresh process to import the package and parse one sentence with this model."""
+    env = dict(os.environ)
+    if opts.get("rules"):
+        return {}
+    if not opts.get("default"):
+        env["NLP_MINSHENG_MODEL"] = str(ROOT / opts["model"])
+    times, out = [], ""
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        r = subprocess.run([sys.executable, "-W", "always::DeprecationWarning", "-W", "always::FutureWarning",
+                            "-c", COLD], capture_output=True, text=True, cwd=ROOT, env=env)
+        times.append(time.perf_counter() - t0)
+        if r.returncode != 0:
+            raise RuntimeError(r.stderr[-1500:])
+        out = r.stdout.strip()
+    warned = sorted({line.split(":")[-2].strip() for line in r.stderr.splitlines()
+                     if "DeprecationWarning" in line or "FutureWarning" in line})
+    return {"cold_start_s": round(statistics.median(times), 2), "cold_start_check": out,
+            "deprecation_warnings": warned}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,29 +135,35 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chars", type=int, default=200_000)
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--only", help="comma-separated config indexes")
+    ap.add_argument("--no-f1", action="store_true", help="skip the dev-set F1 of each configuration")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
-        print(json.dumps(child(json.loads(args.child), args.chars)))
+        print(json.dumps(child(json.loads(args.child), args.chars, not args.no_f1)))
         return 0
+    if not (ROOT / TEACHER_ONNX / "model.int8.onnx").exists():
+        subprocess.run([sys.executable, "-m", "training.export_onnx", TEACHER, TEACHER_ONNX], cwd=ROOT, check=True)
     rows = []
     chosen = [CONFIGS[int(i)] for i in args.only.split(",")] if args.only else CONFIGS
     for name, opts in chosen:
-        r = subprocess.run([sys.executable, __file__, "--chars", str(args.chars), "--child", json.dumps(opts)],
-                           capture_output=True, text=True, cwd=ROOT)
+        cmd = [sys.executable, __file__, "--chars", str(args.chars), "--child", json.dumps(opts)]
+        r = subprocess.run(cmd + (["--no-f1"] if args.no_f1 else []), capture_output=True, text=True, cwd=ROOT)
         if r.returncode != 0:
             print(f"{name}: failed\n{r.stderr[-2000:]}", file=sys.stderr)
             continue
         res = json.loads(r.stdout.strip().splitlines()[-1])
+        if not opts.get("jieba"):
+            res.update(cold_start(opts))
         res["name"] = name
         rows.append(res)
-        print(f"{name}: {res['chars_per_s']} chars/s, {res['docs_per_s']} docs/s, cold {res['cold_start_s']} s, "
-              f"peak RSS {res['peak_rss_mb']} MB", flush=True)
+        print(f"{name}: {res['chars_per_s']} chars/s, {res['docs_per_s']} docs/s, cold {res.get('cold_start_s')} s, "
+              f"peak RSS {res['peak_rss_mb']} MB, dev F1 {res.get('dev_strict_micro_f1')}", flush=True)
     base = next((r for r in rows if r["name"].startswith("regex")), None)
     for r in rows:
         r["ratio_to_regex"] = round(r["chars_per_s"] / base["chars_per_s"], 3) if base else None
     info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": f"{platform.machine()}, {os.cpu_count()} cores",
-            "python": platform.python_version(), "chars": args.chars, "rows": rows}
+            "python": platform.python_version(), "chars": args.chars, "text": "dev set + corpus v2 (all genres)",
+            "rows": rows}
     Path(args.out).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -48,3 +48,38 @@ def export_int8(model: Any, out: Path, *, opset: int = 17) -> dict[str, Any]:
     return {"file": ONNX_FILE, "bytes": target.stat().st_size, "opset": opset, "quantisation":
             "ONNX Runtime dynamic int8 (weights int8, activations quantised per batch)",
             "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
+
+
+def export_dir(model_dir: Path, out: Path) -> dict[str, Any]:
+    """A copy of ``model_dir`` (config, tokenizer, meta) with its int8 ONNX graph, for runtime='onnx'."""
+    import json
+    import shutil
+
+    import torch
+    from transformers import AutoModelForTokenClassification
+
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "meta.json"):
+        if (model_dir / name).exists():
+            shutil.copy(model_dir / name, out / name)
+    model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+    info = export_int8(model, out)
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    meta["onnx"] = info
+    (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return info
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Export a saved model directory to int8 ONNX beside its tokenizer.")
+    ap.add_argument("model_dir")
+    ap.add_argument("out_dir", help="write the ONNX copy here (default layout for runtime='onnx')")
+    args = ap.parse_args(argv)
+    print(export_dir(Path(args.model_dir), Path(args.out_dir)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
