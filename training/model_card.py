@@ -39,6 +39,34 @@ def _settings(meta: dict[str, Any]) -> str:
     return text + (f" {meta['pipeline_note']}" if meta.get("pipeline_note") else "")
 
 
+def _onnx(meta: dict[str, Any]) -> str:
+    o = meta.get("onnx")
+    return f" safetensors; int8 ONNX graph `{o['file']}` {o['bytes'] / 1e6:.1f} MB, the default runtime" if o else ""
+
+
+def _command(meta: dict[str, Any]) -> str:
+    if meta.get("distilled"):
+        return "python -m training.distil --config training/configs/student.yaml"
+    return "python -m training.train --config training/configs/default.yaml"
+
+
+def _distilled(meta: dict[str, Any]) -> str:
+    """For a student: its teacher and the teacher's scores on the same documents."""
+    t = meta.get("teacher")
+    if not t:
+        return ""
+    cfg = meta["config"]
+
+    def micro(scores: dict[str, Any] | None) -> str:
+        return f"{scores['strict']['micro']['f1']:.3f}" if scores else "–"
+
+    return (f"\nDistilled from **{t['model_version']}** ({cfg['num_layers']} of its layers, temperature "
+            f"{cfg['temperature']}, gold weight {cfg['gold_weight']}, {cfg['extra_pages']} spliced unlabelled page(s) "
+            f"per training page; {meta['data'].get('unlabelled_chars', '?')} unlabelled characters). Teacher strict "
+            f"micro F1: dev {micro(t.get('dev_scores'))}, test {micro(t.get('test_scores'))}; this student: dev "
+            f"{micro(meta.get('dev_scores'))}, test {micro(meta.get('test_scores'))}.\n")
+
+
 def _ids(ids: list[str]) -> str:
     """Long id lists (the dev set) are summarised by prefix."""
     if len(ids) <= 12:
@@ -66,7 +94,7 @@ Used by `nlp_minsheng.parse()`; works offline.
 * Package: nlp_minsheng {meta['package_version']} (compatible: {meta['compatible_package_versions']}).
 * Created: {meta['created']}; training time {meta['train_minutes']} min on {cfg['threads']} CPU threads,
   best epoch {meta['best_epoch']} of {cfg['epochs']}.
-* Size on disk: {size / 1e6:.1f} MB (weights stored as {'fp16' if cfg['save_fp16'] else 'fp32'}).
+* Size on disk: {size / 1e6:.1f} MB (weights stored as {'fp16' if cfg.get('save_fp16', True) else 'fp32'}{_onnx(meta)}).
 * Inference settings (`meta.json` → `pipeline`, read by `Pipeline.from_pretrained`): {_settings(meta)}
 
 ## Training data
@@ -82,8 +110,9 @@ held-out synthetic test: {', '.join(data.get('heldout_docs', [])) or 'none'}.
 ## Reproduce
 
 ```
-python -m training.train --config training/configs/default.yaml
+{_command(meta)}
 ```
+{_distilled(meta)}
 
 ## Config
 

@@ -26,13 +26,10 @@ from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
 
 from .config import TrainConfig
-from .data import examples, heldout_documents, split_documents, to_dataset
+from .data import collate, examples, heldout_documents, length_batches, split_documents, to_dataset
+from .loop import BestEpoch, log
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def base_model_dir(cfg: TrainConfig) -> Path:
@@ -118,29 +115,15 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         model.train()
         return res
 
-    best_f1, best_state, best_epoch, bad, history = -1.0, None, 0, 0, []
+    tracker = BestEpoch(cfg.patience, t0)
     model.train()
     stop = False
     for epoch in range(1, cfg.epochs + 1):
-        order = list(range(len(ds)))
-        random.shuffle(order)
-        # Similar lengths per batch: shuffle, then sort within chunks of 50 batches.
-        chunk = cfg.batch_size * 50
-        order = [i for c in range(0, len(order), chunk)
-                 for i in sorted(order[c : c + chunk], key=lambda k: len(rows[k]["input_ids"]))]
-        batches = [order[b : b + cfg.batch_size] for b in range(0, len(order), cfg.batch_size)]
-        random.shuffle(batches)
+        batches = length_batches([len(r["input_ids"]) for r in rows], cfg.batch_size)
         run_loss = 0.0
         for step, idx in enumerate(batches, 1):
-            width = max(len(rows[i]["input_ids"]) for i in idx)
-            ids = torch.full((len(idx), width), vocab.pad_id, dtype=torch.long)
-            labs = torch.full((len(idx), width), -100, dtype=torch.long)
-            mask = torch.zeros((len(idx), width), dtype=torch.long)
-            for r, i in enumerate(idx):
-                n = len(rows[i]["input_ids"])
-                ids[r, :n] = torch.tensor(rows[i]["input_ids"])
-                labs[r, :n] = torch.tensor(rows[i]["labels"])
-                mask[r, :n] = 1
+            ids, labs, mask = collate([rows[i]["input_ids"] for i in idx], [rows[i]["labels"] for i in idx],
+                                      vocab.pad_id)
             logits = model(input_ids=ids, attention_mask=mask).logits
             loss = loss_fn(logits.view(-1, len(TAGS)), labs.view(-1))
             loss.backward()
@@ -156,22 +139,9 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
                 stop = True
                 break
         res = dev_score() if dev_docs else None
-        f1 = res["strict"]["micro"]["f1"] if res else -epoch  # no dev: keep the last epoch
-        history.append({"epoch": epoch, "loss": round(run_loss / max(1, len(batches)), 4), "dev_strict_f1": res and f1,
-                        "minutes": round((time.time() - t0) / 60, 2)})
-        log(f"epoch {epoch}: loss {history[-1]['loss']}, dev strict micro-F1 {f1:.4f}")
-        if f1 > best_f1:
-            best_f1, best_epoch, bad = f1, epoch, 0
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
-            bad += 1
-            if bad >= cfg.patience:
-                log(f"early stop after epoch {epoch} (best {best_epoch})")
-                break
-        if stop:
+        if tracker.end_epoch(epoch, model, run_loss / max(1, len(batches)), res) or stop:
             break
-    if best_state is not None:
-        model.load_state_dict(best_state)
+    tracker.restore(model)
     model.eval()
     train_minutes = (time.time() - t0) / 60
     pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=cfg.max_length), word_edges=cfg.word_edges,
@@ -181,7 +151,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     held = heldout_documents(docs, cfg.test_ids)
     held_res = evaluate(pipeline_tagger(pipe), held) if held else None
     summary = {
-        "train_minutes": round(train_minutes, 2), "best_epoch": best_epoch, "history": history,
+        "train_minutes": round(train_minutes, 2), "best_epoch": tracker.best_epoch, "history": tracker.history,
         "dev": dev_res, "test": test_res, "heldout": held_res,
         "data": {
             "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],

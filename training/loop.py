@@ -1,0 +1,40 @@
+"""Pieces of the training loop shared by fine-tuning (train.py) and distillation (distil.py)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class BestEpoch:
+    """Keeps the weights of the epoch with the best dev strict micro F1; says when patience ran out."""
+
+    def __init__(self, patience: int, t0: float) -> None:
+        self.patience, self.t0 = patience, t0
+        self.best_f1, self.best_epoch, self.bad = -1.0, 0, 0
+        self.state: dict[str, Any] | None = None
+        self.history: list[dict[str, Any]] = []
+
+    def end_epoch(self, epoch: int, model: Any, loss: float, res: dict[str, Any] | None) -> bool:
+        """Record the epoch; ``True`` when training should stop (no dev: the last epoch is kept)."""
+        f1 = res["strict"]["micro"]["f1"] if res else -epoch
+        self.history.append({"epoch": epoch, "loss": round(loss, 4), "dev_strict_f1": res and f1,
+                             "minutes": round((time.time() - self.t0) / 60, 2)})
+        log(f"epoch {epoch}: loss {self.history[-1]['loss']}, dev strict micro-F1 {f1:.4f}")
+        if f1 > self.best_f1:
+            self.best_f1, self.best_epoch, self.bad = f1, epoch, 0
+            self.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            return False
+        self.bad += 1
+        if self.bad >= self.patience:
+            log(f"early stop after epoch {epoch} (best {self.best_epoch})")
+            return True
+        return False
+
+    def restore(self, model: Any) -> None:
+        if self.state is not None:
+            model.load_state_dict(self.state)
