@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from .grammar import RANGE_SEPARATORS
 from .tables import pipe_cells, text_lines
 
 _CN = "一二三四五六七八九十"
@@ -224,6 +225,9 @@ _PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|
 _DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*)(\d{1,2})")
 
 
+_RANGE_AFTER = re.compile(rf"\s*[{RANGE_SEPARATORS}]")  # 2021-2025年: a period, not the plan year
+
+
 def infer_year(text: str) -> int | None:
     """The plan year, from the strongest evidence on the page.
 
@@ -245,7 +249,7 @@ def infer_year(text: str) -> int | None:
     counts: dict[int, int] = {}
     body = "\n".join(line for _, _, line in content)
     for m in _YEAR_RE.finditer(body):
-        if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not re.match(r"\s*[-—~至到]", body[m.end():]):
+        if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not _RANGE_AFTER.match(body, m.end()):
             y = int(m.group(1))
             counts[y] = counts.get(y, 0) + 1
     if counts:

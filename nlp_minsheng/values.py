@@ -212,9 +212,13 @@ _SUBJECT_END = re.compile(alternation([w for w in PREFIX_COMPARATORS if len(w) >
 _OBJECT_TAIL = re.compile(rf"(?:{PREFIX_RE}|为|共|计|合计|总数|数量|人数|面积|规模)+$")
 
 
+_OBJECT_END = re.compile(r"[，。；、和及与并的等]|" + _VERB_RE.pattern)
+_CLAUSE_STOP = re.compile(rf"[{re.escape(_STOP_CHARS)}]")
+
+
 def _object_after(right: str) -> str:
     """The counted object that follows a quantity (新建2个骑行驿站 → 骑行驿站)."""
-    return re.split(r"[，。；、和及与并的等]|" + _VERB_RE.pattern, right)[0][:12]
+    return _OBJECT_END.split(right)[0][:12]
 
 
 def target_metric(before: str, after: str) -> str | None:
@@ -223,8 +227,8 @@ def target_metric(before: str, after: str) -> str | None:
     The object may precede the number (新建口袋公园12个) or follow it (新建12个口袋公园); a rate's
     metric is its subject (覆盖率达到95% → 覆盖率); scope words (在城区, 对全市) are not the object.
     """
-    left = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(before) if before else "")[-1]
-    right = re.split(rf"[{re.escape(_STOP_CHARS)}]", _clean(after) if after else "")[0]
+    left = _CLAUSE_STOP.split(_clean(before) if before else "")[-1]
+    right = _CLAUSE_STOP.split(_clean(after) if after else "")[0]
     verbs = list(_VERB_RE.finditer(left))
     if verbs and verbs[-1].group(0) in _RATE_VERBS and left[: verbs[-1].start()].strip():
         verbs = []  # 签约服务率达到100%: the subject is the metric
@@ -295,6 +299,10 @@ _YEAR = r"(?:\d{4}|[二〇零一三四五六七八九]{4})年?"
 _REL_YEAR = alternation(RELATIVE_YEARS)
 
 
+_MONTH_DAY = re.compile(rf"({MONTH_RE})月(份)?(底|末|上旬|中旬|下旬|初|中)?(?:(\d{{1,2}})日)?")
+_HAS_YEAR = re.compile(rf"{_YEAR}|{_REL_YEAR}|\d{{4}}")
+
+
 def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | None:
     """Resolve one date expression (no range) to (start, end)."""
     s = s.strip()
@@ -342,7 +350,7 @@ def _point(s: str, plan_year: int | None) -> tuple[date | None, date | None] | N
         if ms.group(1).startswith("春"):
             return date(y, 2, 1), date(y, 7, 31)
         return date(y, 9, 1), date(y + 1, 1, 31)
-    mm = re.fullmatch(rf"({MONTH_RE})月(份)?(底|末|上旬|中旬|下旬|初|中)?(?:(\d{{1,2}})日)?", rest)
+    mm = _MONTH_DAY.fullmatch(rest)
     if mm:
         mo = _month_of(mm.group(1))
         if mo is None:
@@ -391,7 +399,7 @@ def normalize_deadline(text: str, *, plan_year: int | None, after: str = "") -> 
     if len(parts) == 2:
         second_text = parts[1]
         # 2024年1月至12月, 3月—6月: inherit the year of the first half.
-        if start and not re.match(rf"{_YEAR}|{_REL_YEAR}|\d{{4}}", second_text):
+        if start and not _HAS_YEAR.match(second_text):
             second_text = f"{start.year}年{second_text}" if not second_text.startswith("年") else f"{start.year}{second_text}"
         second = _point(second_text, plan_year)
         if second is None:
