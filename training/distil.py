@@ -37,7 +37,7 @@ from nlp_minsheng.labels import TAGS
 
 from .config import YamlConfig
 from .data import collate, examples, heldout_documents, length_batches, split_documents
-from .loop import BestEpoch, log
+from .loop import BestEpoch, log, seed_everything
 from .train import ROOT, _brief, load_docs
 
 
@@ -177,10 +177,7 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
     from nlp_minsheng.pipeline import Pipeline
 
     t0 = time.time()
-    torch.manual_seed(cfg.seed)
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
+    seed_everything(cfg.seed, cfg.threads)
     teacher_dir = _abs(cfg.teacher)
     teacher_meta = json.loads((teacher_dir / "meta.json").read_text(encoding="utf-8"))
     settings = teacher_meta.get("pipeline", {})

@@ -10,6 +10,19 @@ def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
+def seed_everything(seed: int, threads: int) -> None:
+    """Same seed for python, numpy and torch; torch's intra-op threads (runs are compared on 1 or 2 cores)."""
+    import random
+
+    import numpy as np
+    import torch
+
+    torch.manual_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.set_num_threads(threads)
+
+
 class BestEpoch:
     """Keeps the weights of the epoch with the best dev strict micro F1; says when patience ran out."""
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import random
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
 
 from .config import TrainConfig
 from .data import collate, examples, heldout_documents, length_batches, split_documents, to_dataset
-from .loop import BestEpoch, log
+from .loop import BestEpoch, log, seed_everything
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,7 +59,6 @@ def load_docs(cfg: TrainConfig) -> list[Document]:
 
 
 def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:
-    import numpy as np
     import torch
     from transformers import AutoTokenizer, BertForTokenClassification, get_linear_schedule_with_warmup
 
@@ -68,10 +66,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     from nlp_minsheng.pipeline import Pipeline
 
     t0 = time.time()
-    torch.manual_seed(cfg.seed)
-    random.seed(cfg.seed)
-    np.random.seed(cfg.seed)
-    torch.set_num_threads(cfg.threads)
+    seed_everything(cfg.seed, cfg.threads)
     docs = docs if docs is not None else load_docs(cfg)
     train_docs, dev_docs, test_docs = split_documents(docs, cfg.test_ids, cfg.dev_fraction, cfg.seed)
     # Corrected documents first, so a --max-docs smoke run still trains on them.
