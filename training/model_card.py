@@ -125,8 +125,9 @@ held-out synthetic test: {', '.join(data.get('heldout_docs', [])) or 'none'}.
 Strict = same start, end and label; overlap = same label, any overlap
 (one-to-one). Value accuracy compares the normalised values of
 overlap-matched pairs. Scores are for the full `parse()` pipeline (model +
-grammar edge repair), computed {meta.get('scored', {}).get('at', meta['created'])} with package
-version {meta.get('scored', {}).get('package_version', meta['package_version'])}
+grammar edge repair) on the {meta.get('scored', {}).get('runtime') or 'torch'} runtime, computed
+{meta.get('scored', {}).get('at', meta['created'])} with package version
+{meta.get('scored', {}).get('package_version', meta['package_version'])}
 (`python -m training.train --rescore DIR` recomputes them for unchanged weights).
 
 {_table(meta.get('test_scores'), 'Frozen real test document(s)')}

@@ -212,13 +212,15 @@ def rescore(model_dir: Path) -> dict[str, Any]:
 
     meta_path = model_dir / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    cfg = TrainConfig(**meta["config"])
+    # Only the corpus matters here (a distilled student's config has other fields).
+    cfg = TrainConfig(corpus=meta["config"]["corpus"], test_ids=meta["config"]["test_ids"])
     by_id = {d.id: d for d in load_docs(cfg)}
-    pipe = Pipeline.from_pretrained(model_dir)
+    pipe = Pipeline.from_pretrained(model_dir)  # the default runtime: the int8 ONNX graph when there is one
     for key, ids in (("dev_scores", "dev_docs"), ("test_scores", "test_docs"), ("heldout_scores", "heldout_docs")):
         docs = [by_id[i] for i in meta["data"].get(ids, []) if i in by_id]
         meta[key] = _brief(evaluate(pipeline_tagger(pipe), docs)) if docs else None
-    meta["scored"] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__}
+    meta["scored"] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__,
+                      "runtime": pipe.meta.get("runtime")}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     from .model_card import write_model_card
 
