@@ -332,6 +332,8 @@ class Pipeline:
 
     def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:
         meta = {"model_version": self.model_version, "package_version": __version__, "pipeline": self.pipe_names}
+        if "runtime" in self.meta:
+            meta["runtime"] = self.meta["runtime"]
         if not norm.text.strip():
             return Plan(text=original, year=plan_year, meta=meta)
         nt = norm.text
