@@ -51,8 +51,12 @@ def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = T
             "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
 
 
-def export_dir(model_dir: Path, out: Path) -> dict[str, Any]:
-    """A copy of ``model_dir`` (config, tokenizer, meta) with its int8 ONNX graph, for runtime='onnx'."""
+def export_dir(model_dir: Path, out: Path, *, prune_vocab: bool = False) -> dict[str, Any]:
+    """A copy of ``model_dir`` (config, tokenizer, meta) with its int8 ONNX graph, for runtime='onnx'.
+
+    ``prune_vocab`` cuts the vocabulary to the pieces the character tokenisation can produce
+    (the same predictions, half the embedding matrix; see ``training.distil.char_pieces``).
+    """
     import json
     import shutil
 
@@ -64,9 +68,21 @@ def export_dir(model_dir: Path, out: Path) -> dict[str, Any]:
         if (model_dir / name).exists():
             shutil.copy(model_dir / name, out / name)
     model = AutoModelForTokenClassification.from_pretrained(model_dir, dtype=torch.float32)
+    if prune_vocab:
+        from .distil import char_pieces, make_student, prune_tokenizer
+
+        tok = json.loads((model_dir / "tokenizer.json").read_text(encoding="utf-8"))
+        keep = char_pieces(tok)
+        model = make_student(model, model.config.num_hidden_layers, keep)
+        (out / "tokenizer.json").write_text(json.dumps(prune_tokenizer(tok, keep), ensure_ascii=False),
+                                            encoding="utf-8")
+        model.config.to_json_file(out / "config.json")
     info = export_int8(model, out)
+    info["pruned_vocabulary"] = model.config.vocab_size if prune_vocab else None
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta["onnx"] = info
+    meta["model_version"] = out.name
+    meta["exported_from"] = model_dir.name
     (out / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     return info
 
@@ -77,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Export a saved model directory to int8 ONNX beside its tokenizer.")
     ap.add_argument("model_dir")
     ap.add_argument("out_dir", help="write the ONNX copy here (default layout for runtime='onnx')")
+    ap.add_argument("--prune-vocab", action="store_true", help="keep only the character pieces (smaller, same output)")
     args = ap.parse_args(argv)
-    print(export_dir(Path(args.model_dir), Path(args.out_dir)))
+    print(export_dir(Path(args.model_dir), Path(args.out_dir), prune_vocab=args.prune_vocab))
     return 0
 
 
