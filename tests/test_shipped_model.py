@@ -117,3 +117,16 @@ def test_news_page_without_a_list():
     for e in plan.entities:
         line = NEWS[NEWS.rfind("\n", 0, e.start) + 1 : NEWS.find("\n", e.start)]
         assert not is_boilerplate(line) and e.start < related, e
+
+
+def test_default_path_prints_no_deprecation_warning():
+    """Issue 11: the default parse() path must not warn (torch.ao dynamic quantisation did)."""
+    import subprocess
+    import sys
+
+    code = ("from nlp_minsheng import parse; "
+            "print(len(parse('2025年底前在昆山市玉山镇新建口袋公园12个，总投资3000万元。').entities))")
+    out = subprocess.run([sys.executable, "-W", "error::DeprecationWarning", "-W", "error::FutureWarning",
+                          "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert int(out.stdout.strip()) >= 3

@@ -258,7 +258,7 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
             opt.step()
             sched.step()
             opt.zero_grad()
-            run += float(loss)
+            run += float(loss.detach())
             if progress and step % 50 == 0:
                 log(f"epoch {epoch} step {step}/{len(batches)} loss {run / step:.4f}")
             if (time.time() - t0) / 60 > cfg.max_minutes:
