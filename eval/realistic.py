@@ -49,6 +49,9 @@ def _pipeline(spec: str) -> Any:
         kwargs["word_edges"] = True
     if "nowords" in opts:
         kwargs["word_edges"] = False
+    for rt in ("torch", "onnx"):
+        if rt in opts:
+            kwargs["runtime"] = rt
     for opt in opts:
         if opt.startswith("repair="):
             kwargs["repair"] = tuple(opt[len("repair="):].split(","))
@@ -118,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ablations", action="store_true", help="also the shipped model without repair, with word edges, "
                                                              "with other windows")
     ap.add_argument("--no-defaults", action="store_true", help="only the --system entries")
+    ap.add_argument("--merge", action="store_true", help="score only the --system entries and add them to the "
+                                                         "existing eval/realistic.json (other rows kept)")
     args = ap.parse_args(argv)
     shipped = f"models/{DEFAULT_MODEL_NAME}"
     systems: dict[str, str] = {}
@@ -136,7 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     for s in args.system:
         name, _, spec = s.partition("=")
         systems[name] = spec
+    if args.merge:
+        systems = {k: v for k, v in systems.items() if f"{k}={v}" in args.system}
     data = run(systems)
+    if args.merge and (EVAL / "realistic.json").exists():
+        old = json.loads((EVAL / "realistic.json").read_text(encoding="utf-8"))
+        new_results, new_systems = data["results"], data["systems"]
+        data = {**old, "date": data["date"], "results": {**old["results"], **new_results},
+                "systems": {**old["systems"], **new_systems}}
     (EVAL / "realistic.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     md = markdown(data)
     (EVAL / "realistic.md").write_text(md, encoding="utf-8")
