@@ -223,11 +223,18 @@ class Pipeline:
         """Parse one announcement into a :class:`Plan`."""
         return next(self.pipe([text], plan_year=plan_year, decode_bytes=decode_bytes))  # type: ignore[arg-type]
 
-    def parse_batch(self, texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 64,
+    def parse_batch(self, texts: Iterable[str], *, plan_year: int | None = None, batch_size: int | None = None,
                     progress: bool = False, decode_bytes: bool = False) -> list[Plan]:
-        """Parse many announcements; one :class:`Plan` per input, in input order (``list(pipe(...))``)."""
-        return list(self.pipe(texts, plan_year=plan_year, batch_size=batch_size, progress=progress,
-                              decode_bytes=decode_bytes))  # type: ignore[arg-type]
+        """Parse many announcements; one :class:`Plan` per input, in input order (``list(pipe(...))``).
+
+        By default the model windows of the whole input are sorted and batched together;
+        ``batch_size`` (documents per model call) bounds memory for very large inputs.
+        """
+        items = list(texts)
+        # One chunk unless a progress bar needs steps to show.
+        batch_size = batch_size or (64 if progress else max(1, len(items)))
+        return list(self.pipe(items, plan_year=plan_year, batch_size=batch_size,
+                              progress=progress, decode_bytes=decode_bytes))  # type: ignore[arg-type]
 
     def pipe(self, texts: Iterable[Any], *, batch_size: int = 64, as_tuples: bool = False,
              plan_year: int | None = None, decode_bytes: bool = False, progress: bool = False,
@@ -455,7 +462,7 @@ def parse(text: str, *, plan_year: int | None = None, decode_bytes: bool = False
     return get_default_pipeline().parse(text, plan_year=plan_year)
 
 
-def parse_batch(texts: Iterable[str], *, plan_year: int | None = None, batch_size: int = 64,
+def parse_batch(texts: Iterable[str], *, plan_year: int | None = None, batch_size: int | None = None,
                 progress: bool = False, decode_bytes: bool = False) -> list[Plan]:
     """Parse many announcements with the default model; one result per input, in order."""
     return get_default_pipeline().parse_batch(texts, plan_year=plan_year, batch_size=batch_size, progress=progress,
