@@ -128,9 +128,13 @@ _HEADER_WORDS = re.compile(r"序号|项目|名称|内容|目标|任务|进度|�
 _MAX_CELL = 80
 
 
+_CAPTION = re.compile(r"^表\s*[\d一二三四五六七八九十]|表\s*$|表\s*[(（]")  # 表1 …, …情况表: a caption, not a cell
+
+
 def _is_header_cell(line: str) -> bool:
     t = line.strip()
-    return 0 < len(t) <= 12 and bool(_HEADER_WORDS.search(t)) and not re.search(r"[。；;，,]", t)
+    return (0 < len(t) <= 12 and bool(_HEADER_WORDS.search(t)) and not _CAPTION.search(t)
+            and not re.search(r"[。；;，,]", t))
 
 
 def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:

@@ -1,0 +1,84 @@
+"""The one table reader: pipe tables (with Markdown rule rows) and tables flattened to one cell per line."""
+
+from __future__ import annotations
+
+from nlp_minsheng.tables import Tables, column_kind, is_table_cell
+
+PIPE = """二、重点项目
+| 序号 | 项目 | 新增学位(个) | 总投资(万元) | 计划建成 |
+|---|---|---|---|---|
+| 1 | 长流实验学校 | 2520 | 42000 | 2026年8月 |
+| 2 | 第一小学 | 1620 | 26500 | 2026年二季度 |
+"""
+
+FLAT = """表1 项目进展
+
+序号
+
+项目名称
+
+年度目标
+
+投资(万元)
+
+建设时间
+
+1
+
+社区养老服务中心
+
+新建3个
+
+2400
+
+2024年10月
+
+2
+
+口袋公园
+
+建成12个
+
+1800
+
+2024年9月
+"""
+
+
+def test_column_kinds_from_header_cells() -> None:
+    assert column_kind("总投资(万元)") == ("AMOUNT", "万元")
+    assert column_kind("投资（亿元）") == ("AMOUNT", "亿元")
+    assert column_kind("年度目标任务(个)") == ("TARGET", "个")
+    assert column_kind("项目名称") is None
+    assert column_kind("完成时间(月)") is None  # a unit, but not a planned quantity
+
+
+def test_pipe_table_skips_the_markdown_rule_row() -> None:
+    t = Tables(PIPE)
+    assert len(t.tables) == 1 and t.tables[0].kind == "pipe"
+    cells = {PIPE[s:e]: lab for s, e, lab in t.typed_cells()}
+    assert cells == {"42000": "AMOUNT", "26500": "AMOUNT"}  # 新增学位(个) has no 目标/任务/计划 in its header
+    assert t.currency_unit(PIPE.index("26500")) == "万元"
+    assert t.currency_unit(PIPE.index("2520")) is None
+
+
+def test_flattened_table_rows_follow_the_header_cells() -> None:
+    t = Tables(FLAT)
+    assert [tab.kind for tab in t.tables] == ["flat"]
+    rows = t.tables[0].rows
+    assert len(rows) == 3 and rows[0].header and len(rows[1].cells) == 5
+    assert {FLAT[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} == {"2400", "1800"}
+    assert t.currency_unit(FLAT.index("1800")) == "万元"
+    assert t.header_cell(FLAT.index("口袋公园")) == "项目名称"
+
+
+def test_prose_and_short_lines_are_not_tables() -> None:
+    prose = "今年将新建口袋公园12个。\n\n总投资3000万元。\n\n年底前完成。\n"
+    assert Tables(prose).tables == []
+    assert Tables("首页\n新闻中心\n通知公告\n").tables == []
+
+
+def test_is_table_cell() -> None:
+    assert is_table_cell("| 500 | 2024年 |", 2, 5)
+    assert is_table_cell("序号\n500\n2024年", 3, 6)
+    assert not is_table_cell("投资500万元", 2, 5)
