@@ -11,6 +11,7 @@ in which it sits furthest from an edge.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,10 @@ class WindowedClassifier:
         """``(batch, width, n_tags)`` probabilities for padded id and mask arrays."""
         raise NotImplementedError
 
+    def _run(self, batches: list[tuple[Any, np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
+        """Probabilities per batch, in order (subclasses may run batches concurrently)."""
+        return (self._probs(ids, mask) for _, ids, mask in batches)
+
     def predict_proba(self, texts: list[str]) -> list[np.ndarray]:
         """Per-character tag probabilities ``(len(text), n_tags)``; spaces get ``O`` = 1."""
         encoded = [self.vocab.encode(t) for t in texts]
@@ -115,6 +120,7 @@ class WindowedClassifier:
         jobs.sort(key=lambda j: j[2] - j[1])
         tok_probs = [np.zeros((len(ids), len(self.tags)), dtype=np.float32) for ids, _ in encoded]
         tok_best = [np.full(len(ids), -1, dtype=np.int64) for ids, _ in encoded]
+        batches = []
         for b in range(0, len(jobs), self.batch_size):
             batch = jobs[b : b + self.batch_size]
             width = max(e - s for _, s, e in batch) + 2
@@ -124,7 +130,8 @@ class WindowedClassifier:
                 row = [self.vocab.cls_id, *encoded[d][0][s:e], self.vocab.sep_id]
                 input_ids[r, : len(row)] = row
                 mask[r, : len(row)] = 1
-            probs = self._probs(input_ids, mask)
+            batches.append((batch, input_ids, mask))
+        for (batch, _, _), probs in zip(batches, self._run(batches)):
             for r, (d, s, e) in enumerate(batch):
                 n = e - s
                 # Context on each side; a document edge counts as unlimited context.

@@ -16,14 +16,20 @@ SEEDS = seed_texts()
 
 
 def test_shipped_files_and_size():
+    """The default model (int8 ONNX, ≤ 40 MB) and the fine-tuned weights it is exported from
+    (safetensors, ≤ 64 MB), each with config, tokenizer, meta.json and a model card."""
     names = {p.name for p in SHIPPED.iterdir()}
-    assert {"model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"} <= names
-    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
-    size = sum(p.stat().st_size for p in SHIPPED.iterdir() if p.is_file())
-    assert size <= 64 * 1024 * 1024
+    assert {"model.int8.onnx", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"} <= names
+    assert sum(p.stat().st_size for p in SHIPPED.iterdir() if p.is_file()) <= 40 * 1024 * 1024
     meta = json.loads((SHIPPED / "meta.json").read_text())
     assert meta["label_schema_version"] == nlp_minsheng.SCHEMA_VERSION
     assert meta["test_scores"]["strict"]["micro"]["f1"] > 0
+    assert meta["scored"]["runtime"] == "onnx"  # the card reports the runtime parse() uses
+    weights = SHIPPED.parent / meta["exported_from"]
+    names = {p.name for p in weights.iterdir()}
+    assert {"model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"} <= names
+    assert not any(n.endswith((".bin", ".pt", ".pkl")) for n in names)
+    assert sum(p.stat().st_size for p in weights.iterdir() if p.is_file()) <= 64 * 1024 * 1024
 
 
 def test_parse_offline_on_every_seed(monkeypatch):

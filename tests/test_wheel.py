@@ -23,7 +23,8 @@ def wheel(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "nlp_minsheng", src / "nlp_minsheng", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "models" / DEFAULT_MODEL_NAME, src / "models" / DEFAULT_MODEL_NAME)
+    for name in (DEFAULT_MODEL_NAME, "minsheng-ner-v2"):  # the default (int8 ONNX) and the weights it comes from
+        shutil.copytree(ROOT / "models" / name, src / "models" / name)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(src),
                     "-w", str(out)], check=True, cwd=out)
@@ -34,8 +35,10 @@ def wheel(tmp_path_factory) -> Path:
 def test_wheel_contains_the_default_model(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     model = f"nlp_minsheng/shipped/{DEFAULT_MODEL_NAME}/"
-    for f in ("model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
+    for f in ("model.int8.onnx", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
         assert model + f in names
+    for f in ("model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
+        assert "nlp_minsheng/shipped/minsheng-ner-v2/" + f in names  # the weights, loadable by name
     assert "nlp_minsheng/py.typed" in names
     assert not any(n.startswith("training/") for n in names)  # no top-level package of that name
 

@@ -15,13 +15,24 @@ from typing import Any
 ONNX_FILE = "model.int8.onnx"
 
 
-def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = True) -> dict[str, Any]:
-    """Write ``out/model.int8.onnx``; returns what the model card records about it."""
+def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = True,
+                fuse: bool = True) -> dict[str, Any]:
+    """Write ``out/model.int8.onnx``; returns what the model card records about it.
+
+    ``fuse``: ONNX Runtime's BERT graph optimiser fuses embeddings + LayerNorm, attention, bias + GELU
+    and skip + LayerNorm into single operators before quantisation (v2: model-only ×1.4 on 2 cores,
+    dev strict micro 0.919 against 0.922 unfused fp32). Attention is exported in its eager form,
+    the pattern the optimiser recognises. ``per_channel``: one int8 scale per output channel
+    (per-tensor scales lost 0.7 points of dev F1 on v2; per channel lost none).
+    """
+    import onnx
     import onnxruntime
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     model = model.float().eval()
+    if fuse:
+        model.set_attn_implementation("eager")
     ids = torch.ones((2, 16), dtype=torch.long)
     mask = torch.ones((2, 16), dtype=torch.long)
 
@@ -43,12 +54,23 @@ def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = T
                 dynamic_axes={"input_ids": {0: "batch", 1: "seq"}, "attention_mask": {0: "batch", 1: "seq"},
                               "logits": {0: "batch", 1: "seq"}},
             )
+        fused: dict[str, int] = {}
+        if fuse:
+            from onnxruntime.transformers import optimizer
+
+            opt = optimizer.optimize_model(str(fp32), model_type="bert", num_heads=model.config.num_attention_heads,
+                                           hidden_size=model.config.hidden_size)
+            fused = {k: v for k, v in opt.get_fused_operator_statistics().items() if v}
+            fp32 = Path(tmp) / "model.fused.onnx"
+            opt.save_model_to_file(str(fp32))
         target = out / ONNX_FILE
-        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel)
+        # Fused operators come from the com.microsoft domain, where shape inference gives no types.
+        quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel,
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     return {"file": ONNX_FILE, "bytes": target.stat().st_size, "opset": opset, "quantisation":
             "ONNX Runtime dynamic int8 (weights int8"
             + (" per output channel" if per_channel else "") + ", activations quantised per batch)",
-            "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
+            "fused_operators": fused, "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
 
 
 def export_dir(model_dir: Path, out: Path, *, prune_vocab: bool = False) -> dict[str, Any]:

@@ -39,12 +39,27 @@ def _settings(meta: dict[str, Any]) -> str:
     return text + (f" {meta['pipeline_note']}" if meta.get("pipeline_note") else "")
 
 
-def _onnx(meta: dict[str, Any]) -> str:
+def _weights(out: Path, meta: dict[str, Any]) -> str:
+    parts = []
+    if (out / "model.safetensors").exists():
+        parts.append(f"weights as {'fp16' if meta['config'].get('save_fp16', True) else 'fp32'} safetensors")
     o = meta.get("onnx")
-    return f" safetensors; int8 ONNX graph `{o['file']}` {o['bytes'] / 1e6:.1f} MB, the default runtime" if o else ""
+    if o:
+        fused = ", ".join(f"{k} ×{v}" for k, v in (o.get("fused_operators") or {}).items())
+        parts.append(f"int8 ONNX graph `{o['file']}` {o['bytes'] / 1e6:.1f} MB ({o['quantisation']}"
+                     + (f"; fused operators: {fused}" if fused else "")
+                     + (f"; vocabulary cut to {o['pruned_vocabulary']} character pieces" if o.get("pruned_vocabulary")
+                        else "") + "), run by ONNX Runtime by default")
+    if meta.get("exported_from") and not (out / "model.safetensors").exists():
+        parts.append(f"the same weights as safetensors: `{meta['exported_from']}`, loadable by name")
+    return "; ".join(parts)
 
 
 def _command(meta: dict[str, Any]) -> str:
+    if meta.get("exported_from"):
+        return ("python -m training.train --config training/configs/default.yaml   # the weights\n"
+                f"python -m training.export_onnx models/{meta['exported_from']} models/{meta['model_version']} "
+                "--prune-vocab")
     if meta.get("distilled"):
         return "python -m training.distil --config training/configs/student.yaml"
     return "python -m training.train --config training/configs/default.yaml"
@@ -94,7 +109,7 @@ Used by `nlp_minsheng.parse()`; works offline.
 * Package: nlp_minsheng {meta['package_version']} (compatible: {meta['compatible_package_versions']}).
 * Created: {meta['created']}; training time {meta['train_minutes']} min on {cfg['threads']} CPU threads,
   best epoch {meta['best_epoch']} of {cfg['epochs']}.
-* Size on disk: {size / 1e6:.1f} MB (weights stored as {'fp16' if cfg.get('save_fp16', True) else 'fp32'}{_onnx(meta)}).
+* Size on disk: {size / 1e6:.1f} MB ({_weights(out, meta)}).
 * Inference settings (`meta.json` → `pipeline`, read by `Pipeline.from_pretrained`): {_settings(meta)}
 
 ## Training data
