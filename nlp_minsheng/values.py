@@ -429,8 +429,10 @@ def _cpca_lookup(name: str) -> tuple[str | None, str | None, str | None, str | N
         warnings.simplefilter("ignore")
         import cpca
 
-        df = cpca.transform([name])
-    row = df.iloc[0]
+        # cpca.transform wraps this per-name lookup in a pandas DataFrame; the record itself is the
+        # same and costs no pandas import (a third of the non-model time on the dev set went there).
+        one = getattr(cpca, "_get_one_addr", None)
+        row = one(name, False, {}) if one is not None else cpca.transform([name]).iloc[0].to_dict()
 
     def val(col: str) -> str | None:
         v = row.get(col)
