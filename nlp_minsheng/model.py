@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,9 @@ class WindowedClassifier:
     """
 
     runtime = "none"
+    # Whether windows of different documents may share a batch. Not for int8 graphs whose activations
+    # are quantised per batch: a document's result would depend on its batch neighbours.
+    share_batches = True
 
     def __init__(self, vocab: CharVocab, tags: tuple[str, ...], *, max_length: int = 512, overlap: int = 64,
                  batch_size: int = 16, max_positions: int = 512) -> None:
@@ -116,13 +120,15 @@ class WindowedClassifier:
         jobs: list[tuple[int, int, int]] = []  # (doc, token start, token end)
         for d, (ids, _) in enumerate(encoded):
             jobs.extend((d, s, e) for s, e in windows(len(ids), self.window, self.overlap) if e > s)
-        # Sorting by length keeps padding (wasted compute) small in each batch.
-        jobs.sort(key=lambda j: j[2] - j[1])
+        if self.share_batches:
+            # Sorting by length keeps padding (wasted compute) small in each batch.
+            jobs.sort(key=lambda j: j[2] - j[1])
         tok_probs = [np.zeros((len(ids), len(self.tags)), dtype=np.float32) for ids, _ in encoded]
         tok_best = [np.full(len(ids), -1, dtype=np.int64) for ids, _ in encoded]
+        # Jobs are in document order unless sorted: group each document's windows.
+        groups = [jobs] if self.share_batches else [list(g) for _, g in groupby(jobs, key=lambda j: j[0])]
         batches = []
-        for b in range(0, len(jobs), self.batch_size):
-            batch = jobs[b : b + self.batch_size]
+        for batch in (g[b : b + self.batch_size] for g in groups for b in range(0, len(g), self.batch_size)):
             width = max(e - s for _, s, e in batch) + 2
             input_ids = np.full((len(batch), width), self.vocab.pad_id, dtype=np.int64)
             mask = np.zeros((len(batch), width), dtype=np.int64)
@@ -185,9 +191,14 @@ class TokenClassifier(WindowedClassifier):
 
 
 class OnnxClassifier(WindowedClassifier):
-    """The model's int8 ONNX graph on ONNX Runtime: no torch, no transformers at inference."""
+    """The model's int8 ONNX graph on ONNX Runtime: no torch, no transformers at inference.
+
+    Activations are quantised per batch (dynamic int8), so batches hold the windows of one
+    document only: a document gets the same tags whatever it is parsed with.
+    """
 
     runtime = "onnx"
+    share_batches = False
 
     def __init__(self, path: Path, *, max_length: int = 512, overlap: int = 64, batch_size: int = 16,
                  threads: int | None = None) -> None:

@@ -53,3 +53,16 @@ def test_runtime_errors_say_what_was_expected(tiny_model_dir: Path) -> None:
         Pipeline.from_pretrained(tiny_model_dir, runtime="onnx")
     with pytest.raises(ValueError, match="runtime must be 'auto', 'onnx' or 'torch', got 'tpu'"):
         Pipeline.from_pretrained(tiny_model_dir, runtime="tpu")
+
+
+def test_int8_results_do_not_depend_on_batch_neighbours(tiny_onnx_dir: Path) -> None:
+    """Dynamic int8 quantises activations per batch: documents never share one, so a document's
+    tags are the same alone, in a batch, or in a batch of other documents."""
+    from tests.conftest import seed_texts
+
+    texts = [t[:700] for t in seed_texts().values()] + ["2025年底前新建口袋公园12个"]
+    clf = Pipeline.from_pretrained(tiny_onnx_dir).tagger.classifier
+    together = clf.predict_proba(texts)
+    for text, probs in zip(texts, together):
+        assert np.array_equal(clf.predict_proba([text])[0], probs)
+    assert np.array_equal(clf.predict_proba(texts[::-1])[-1], together[0])
