@@ -141,12 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _write(rows: dict[str, Any], shipped: Path, out: Path = OUT) -> None:
+def _write(rows: dict[str, Any], shipped: Path | None, out: Path = OUT) -> None:
+    """Pooled scores + markdown into ``out``; a copy beside the shipped model when given (its card reads it)."""
     fold_rows = [rows[k] for k in sorted(rows)]
     cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "pooled": summarise(fold_rows)}
     cv["markdown"] = markdown(cv)
     out.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
-    if shipped.is_dir():
+    if shipped is not None and shipped.is_dir():
         shutil.copy(out, shipped / "cv.json")
 
 
