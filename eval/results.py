@@ -133,7 +133,7 @@ def speed_section(bench: dict) -> list[str]:
         out.append(f"| {r['name']} | {r['chars_per_s']:,} | {r['docs_per_s']} | {r.get('cold_start_s', '–')} | "
                    f"{r['peak_rss_mb']} | {r.get('dev_strict_micro_f1', '–')} | {r['ratio_to_regex']} |")
     default = next((r for r in bench["rows"] if r["name"].startswith("default")), None)
-    teacher = next((r for r in bench["rows"] if r["name"].startswith("teacher v2 (6 layers) fp32")), None)
+    teacher = next((r for r in bench["rows"] if r["name"].startswith("v2 fp32")), None)
     if default:
         checks = [("≥ 10,000 chars/s", default["chars_per_s"] >= 10_000),
                   ("peak RSS ≤ 800 MB", default["peak_rss_mb"] <= 800),
