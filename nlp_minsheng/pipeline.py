@@ -369,12 +369,7 @@ class Pipeline:
         seg_starts = [s for s, _, _ in segments]
         entities = []
         for os_, oe, sp in placed:
-            value = None
-            if tables is not None:
-                ctx = ValueContext(before=nt[max(0, sp.start - 40) : sp.start], after=nt[sp.end : sp.end + 40],
-                                   plan_year=year, region=region,
-                                   unit_hint=tables.currency_unit(sp.start) if sp.label == "AMOUNT" else None)
-                value = SPECS[sp.label].value(nt[sp.start : sp.end], ctx)
+            value = value_of(nt, sp.start, sp.end, sp.label, year, region, tables) if tables is not None else None
             k = bisect.bisect_right(seg_starts, os_) - 1
             item = k + 1 if k >= 0 and oe <= segments[k][1] else None
             entities.append(Entity(os_, oe, sp.label, original[os_:oe], round(sp.score, 4), value, self.tagger.name,
