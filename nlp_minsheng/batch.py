@@ -140,17 +140,19 @@ _WORKER_PIPE: Any = None
 CHUNK = 16  # documents per pipe() call: the model batches windows across them
 
 
-def _worker_init(model: str | None, quantize: str | None, rules_only: bool) -> None:
+def _worker_init(model: str | None, quantize: str | None, rules_only: bool, runtime: str = "auto") -> None:
     global _WORKER_PIPE
-    _WORKER_PIPE = _make_pipeline(model, quantize, rules_only, threads=1)
+    _WORKER_PIPE = _make_pipeline(model, quantize, rules_only, threads=1, runtime=runtime)
 
 
-def _make_pipeline(model: str | None, quantize: str | None, rules_only: bool, threads: int | None = None) -> Any:
+def _make_pipeline(model: str | None, quantize: str | None, rules_only: bool, threads: int | None = None,
+                   runtime: str = "auto") -> Any:
     from .pipeline import Pipeline, default_model_path
 
     if rules_only:
         return Pipeline.rules_only()
-    return Pipeline.from_pretrained(model or default_model_path(), quantize=quantize, threads=threads)
+    return Pipeline.from_pretrained(model or default_model_path(), quantize=quantize, threads=threads,
+                                    runtime=runtime)
 
 
 Result = tuple[Record, "dict[str, Any] | None", "str | None"]
@@ -191,8 +193,9 @@ def _chunks(records: Iterator[Record], size: int) -> Iterator[list[Record]]:
 
 
 def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | None = None, resume: bool = False,
-              workers: int = 1, model: str | None = None, quantize: str | None = None, rules_only: bool = False,
-              plan_year: int | None = None, progress: bool = True, limit: int = 0) -> dict[str, int]:
+              workers: int = 1, model: str | None = None, quantize: str | None = None, runtime: str = "auto",
+              rules_only: bool = False, plan_year: int | None = None, progress: bool = True,
+              limit: int = 0) -> dict[str, int]:
     """Tag every input document; return counts ``{"done", "skipped", "failed"}``."""
     out = Path(out)
     errors = Path(errors) if errors else out.with_name(out.stem + ".errors.jsonl")
@@ -213,12 +216,12 @@ def run_batch(inputs: Sequence[str], out: str | Path, *, errors: str | Path | No
         if workers > 1:
             import multiprocessing as mp
 
-            pool = mp.get_context("spawn").Pool(workers, _worker_init, (model, quantize, rules_only))
+            pool = mp.get_context("spawn").Pool(workers, _worker_init, (model, quantize, rules_only, runtime))
             # plan_year travels with every task: the worker pipeline has no other way to get it.
             chunked = pool.imap(partial(_process_chunk, plan_year=plan_year), _chunks(records, CHUNK))
             results: Iterator[Result] = (r for chunk in chunked for r in chunk)
         else:
-            pipe = _make_pipeline(model, quantize, rules_only)
+            pipe = _make_pipeline(model, quantize, rules_only, runtime=runtime)
             pool = None
             results = _results(pipe, records, plan_year)
         try:

@@ -40,7 +40,8 @@ def _pipeline(args: argparse.Namespace) -> Any:
 
     if getattr(args, "rules", False):
         return Pipeline.rules_only()
-    return Pipeline.from_pretrained(args.model or default_model_path(), quantize=getattr(args, "quantize", None))
+    return Pipeline.from_pretrained(args.model or default_model_path(), quantize=getattr(args, "quantize", None),
+                                    runtime=getattr(args, "runtime", "auto"))
 
 
 def _fmt_value(v: dict[str, Any] | None) -> str:
@@ -103,7 +104,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     try:
         counts = run_batch(args.inputs, args.output, errors=args.errors, resume=args.resume, workers=args.workers,
-                           model=args.model, quantize=args.quantize, rules_only=args.rules, plan_year=args.year,
+                           model=args.model, quantize=args.quantize, runtime=args.runtime, rules_only=args.rules, plan_year=args.year,
                            progress=not args.quiet, limit=args.limit)
     except FileExistsError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -319,9 +320,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def model_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", help="model directory (default: the shipped model in models/)")
+        p.add_argument("--model", help="model directory or shipped model name, e.g. minsheng-ner-v2 "
+                                       "(default: minsheng-ner-v2-int8)")
         p.add_argument("--rules", action="store_true", help="use the rule tagger instead of the model")
-        p.add_argument("--quantize", choices=["int8"], help="int8 dynamic quantisation (faster on CPU)")
+        p.add_argument("--runtime", choices=["auto", "onnx", "torch"], default="auto",
+                       help="onnx: the model's int8 ONNX graph; torch: its safetensors (auto: ONNX when shipped)")
+        p.add_argument("--quantize", choices=["int8"], help="torch runtime only: torch dynamic int8 (deprecated by "
+                                                            "torch; the default model is already int8 ONNX)")
 
     p = sub.add_parser("parse", help="tag one announcement", description="Tag one announcement and print its plan.")
     p.add_argument("file", help="UTF-8/GBK/Big5 text file, or - for stdin")
