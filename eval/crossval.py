@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             cfg = TrainConfig(**{**base_cfg.to_dict(), "test_ids": [held], "output_dir": str(fold_dir)})
             res = train(cfg, docs=docs, progress=False)
             model_tagger = pipeline_tagger(Pipeline.from_pretrained(fold_dir))
-            how = f"trained for this fold in {res['train_minutes']} min"
+            how = (f"trained for this fold in {res['train_minutes']} min, {len(res['history'])} of {cfg.epochs} "
+                   f"epochs, best {res['best_epoch']}")
         else:
             cfg = TrainConfig(**{**base_cfg.to_dict(), "test_ids": [held], "output_dir": ""})
             res = train(cfg, docs=docs, progress=False)
