@@ -49,11 +49,11 @@ def markdown(cv: dict[str, Any]) -> str:
         m = cv["pooled"][s]
         lines.append(f"| {s} | " + " | ".join(f"{m['strict'][lab]:.3f}" for lab in LABELS)
                      + f" | {m['strict']['micro']:.3f} | {m['overlap']['micro']:.3f} |")
-    lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " |",
-              "|" + " --- |" * (len(systems) + 2)]
+    lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " | model |",
+              "|" + " --- |" * (len(systems) + 3)]
     for f in cv["folds"]:
         lines.append(f"| {f['test']} | {f['chars']} | " + " | ".join(
-            f"{f['scores'][s]['strict']['micro']['f1']:.3f}" for s in systems) + " |")
+            f"{f['scores'][s]['strict']['micro']['f1']:.3f}" for s in systems) + f" | {f.get('how', '')} |")
     return "\n".join(lines)
 
 
