@@ -41,15 +41,15 @@ def folds(docs: list[Any]) -> list[str]:
 
 def markdown(cv: dict[str, Any]) -> str:
     systems = list(cv["pooled"])
-    lines = ["Strict F1 pooled over the folds (each fold = one held-out real document; counts summed "
-             "over the five held-out documents):", "",
+    lines = [f"Strict F1 pooled over the folds (each fold = one held-out real document; counts summed "
+             f"over the {len(cv['folds'])} held-out documents):", "",
              "| system | " + " | ".join(LABELS) + " | micro | overlap micro |",
              "|" + " --- |" * (len(LABELS) + 3)]
     for s in systems:
         m = cv["pooled"][s]
         lines.append(f"| {s} | " + " | ".join(f"{m['strict'][lab]:.3f}" for lab in LABELS)
                      + f" | {m['strict']['micro']:.3f} | {m['overlap']['micro']:.3f} |")
-    lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " | model |",
+    lines += ["", "Per fold (strict micro F1):", "", "| held-out | chars | " + " | ".join(systems) + " | how the model was made |",
               "|" + " --- |" * (len(systems) + 3)]
     for f in cv["folds"]:
         lines.append(f"| {f['test']} | {f['chars']} | " + " | ".join(
