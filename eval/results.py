@@ -215,6 +215,18 @@ def main(argv: list[str] | None = None) -> int:
         out += [f"## Cross-validation of the v2 recipe ({cv2['date']}, {n} of 5 folds"
                 + ("" if n == 5 else "; the remaining folds run in a later session, so this is partial") + ")\n",
                 cv2["markdown"], ""]
+        if cv:
+            from eval.crossval import summarise
+
+            same = [f for f in cv["folds"] if f["test"] in {r["test"] for r in cv2["folds"]}]
+            v1 = summarise(same)["model"]["strict"]
+            out += ["The v1 recipe on the same folds (eval/cv.json): " + ", ".join(
+                f"{lab} {v1[lab]:.3f}" for lab in v1) + ".\n"]
+    cv8 = json.loads((EVAL / "cv_v2_int8.json").read_text(encoding="utf-8")) if (EVAL / "cv_v2_int8.json").exists() else None
+    if cv8:
+        out += ["### The default model's recipe in the same folds (`python -m eval.cv_int8`)\n",
+                "Each fold's teacher exported to int8 ONNX exactly as the default model is, scored beside it:\n",
+                cv8["markdown"], ""]
     if cv:
         from nlp_minsheng.labels import LABELS
 
