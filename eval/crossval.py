@@ -27,7 +27,7 @@ from nlp_minsheng.pipeline import Pipeline
 from training.config import TrainConfig
 from training.train import ROOT, load_docs, train
 
-OUT = ROOT / "eval" / "cv.json"
+OUT = ROOT / "eval" / "cv_v2.json"  # eval/cv.json keeps the v1 recipe's CV
 
 
 def folds(docs: list[Any]) -> list[str]:
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int)
     ap.add_argument("--max-minutes", type=float)
     ap.add_argument("--fresh", action="store_true", help="ignore folds already in the output file")
-    ap.add_argument("--out", default=str(OUT), help="scores file (default eval/cv.json); folds already in it are kept")
+    ap.add_argument("--out", default=str(OUT), help="scores file (default eval/cv_v2.json); folds already in it are kept")
     ap.add_argument("--save-dir", help="keep each fold's model under SAVE_DIR/<held-out id> (e.g. for distilling "
                     "a per-fold student); the fold is then scored with that saved model's pipeline settings")
     ap.add_argument("--summarise-only", action="store_true", help="recompute the summary of eval/cv.json")

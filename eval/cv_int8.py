@@ -12,6 +12,7 @@ pair (minsheng-ner-v2 and minsheng-ner-v2-int8), as ``crossval --reuse-shipped``
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
 from eval.crossval import _write
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = load_docs(TrainConfig.from_yaml(ROOT / "training/configs/default.yaml"))
     out = Path(args.out)
-    rows = {}
+    # Fold models live in runs/ (not committed): keep the folds already scored in an earlier session.
+    rows = {f["test"]: f for f in json.loads(out.read_text(encoding="utf-8"))["folds"]} if out.exists() else {}
     pairs = {"seed-002": (ROOT / "models" / "minsheng-ner-v2", ROOT / "models" / "minsheng-ner-v2-int8")}
     for fold in sorted(Path(args.folds_dir).glob("seed-*/meta.json")):
         held = fold.parent.name
