@@ -11,7 +11,6 @@ in which it sits furthest from an edge.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -88,8 +87,9 @@ def windows(n: int, size: int, overlap: int) -> list[tuple[int, int]]:
 class WindowedClassifier:
     """Character windows → per-character tag probabilities; subclasses run the encoder.
 
-    Windows of all texts of one call are sorted by length and batched together, so a
-    stream of short documents fills batches as well as one long one.
+    When ``share_batches`` is true, the windows of all texts of one call are sorted by length
+    and batched together, so a stream of short documents fills batches as well as one long
+    one; otherwise each batch holds the windows of one document.
     """
 
     runtime = "none"
@@ -110,10 +110,6 @@ class WindowedClassifier:
         """``(batch, width, n_tags)`` probabilities for padded id and mask arrays."""
         raise NotImplementedError
 
-    def _run(self, batches: list[tuple[Any, np.ndarray, np.ndarray]]) -> Iterator[np.ndarray]:
-        """Probabilities per batch, in order (subclasses may run batches concurrently)."""
-        return (self._probs(ids, mask) for _, ids, mask in batches)
-
     def predict_proba(self, texts: list[str]) -> list[np.ndarray]:
         """Per-character tag probabilities ``(len(text), n_tags)``; spaces get ``O`` = 1."""
         encoded = [self.vocab.encode(t) for t in texts]
@@ -127,7 +123,6 @@ class WindowedClassifier:
         tok_best = [np.full(len(ids), -1, dtype=np.int64) for ids, _ in encoded]
         # Jobs are in document order unless sorted: group each document's windows.
         groups = [jobs] if self.share_batches else [list(g) for _, g in groupby(jobs, key=lambda j: j[0])]
-        batches = []
         for batch in (g[b : b + self.batch_size] for g in groups for b in range(0, len(g), self.batch_size)):
             width = max(e - s for _, s, e in batch) + 2
             input_ids = np.full((len(batch), width), self.vocab.pad_id, dtype=np.int64)
@@ -136,8 +131,7 @@ class WindowedClassifier:
                 row = [self.vocab.cls_id, *encoded[d][0][s:e], self.vocab.sep_id]
                 input_ids[r, : len(row)] = row
                 mask[r, : len(row)] = 1
-            batches.append((batch, input_ids, mask))
-        for (batch, _, _), probs in zip(batches, self._run(batches)):
+            probs = self._probs(input_ids, mask)
             for r, (d, s, e) in enumerate(batch):
                 n = e - s
                 # Context on each side; a document edge counts as unlimited context.
@@ -259,7 +253,7 @@ def load_classifier(path: str | Path, *, runtime: str = "auto", quantize: str | 
     if runtime == "onnx":
         if not has_onnx:
             raise FileNotFoundError(f"expected {path / ONNX_FILE} for runtime='onnx', got none "
-                                    "(python -m training.distil writes it; runtime='torch' uses the safetensors)")
+                                    "(python -m training.export_onnx writes it; runtime='torch' uses the safetensors)")
         if quantize not in (None, "int8"):
             raise ValueError(f"the ONNX graph is already int8; quantize must be None, got {quantize!r}")
         return OnnxClassifier(path, threads=threads, **kwargs)

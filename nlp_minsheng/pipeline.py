@@ -6,8 +6,8 @@
 step        what it does
 =========== ====================================================================
 normalize   traditional → simplified, full → half width, HTML leftovers; offset map
-tag         a :class:`Tagger` (the model, or the rule baseline) finds spans;
-            model windows are batched across the documents of a stream chunk
+tag         a :class:`Tagger` (the model, or the rule baseline) finds spans for a
+            whole stream chunk in one call (see ``WindowedClassifier`` for batching)
 repair      model spans snap to the label grammar; fragments it rejects are dropped
 resolve     the edge rule, no pinyin "places", no overlaps; offsets to the input
 values      plan year and region, then each entity's normalised value
@@ -74,7 +74,7 @@ def default_model_path() -> Path:
     """``$NLP_MINSHENG_MODEL`` (a path or a shipped model's name), else the default shipped model."""
     env = os.environ.get("NLP_MINSHENG_MODEL")
     if env:
-        return resolve_model(env) if not Path(env).is_dir() and "/" not in env else Path(env)
+        return Path(env) if "/" in env else resolve_model(env)
     for d in _models_dirs():
         if (d / DEFAULT_MODEL_NAME).is_dir():
             return d / DEFAULT_MODEL_NAME
@@ -239,8 +239,8 @@ class Pipeline:
     def pipe(self, texts: Iterable[Any], *, batch_size: int = 64, as_tuples: bool = False,
              plan_year: int | None = None, decode_bytes: bool = False, progress: bool = False,
              on_error: Callable[[int, Exception], None] | None = None) -> Iterator[Any]:
-        """Stream plans: reads ``batch_size`` documents at a time, tags them in one model call
-        (windows of all of them batched together, sorted by length) and yields one
+        """Stream plans: reads ``batch_size`` documents at a time, tags them in one tagger call
+        (the torch runtime batches their windows together, sorted by length) and yields one
         :class:`Plan` per input, in order.
 
         ``as_tuples=True`` takes ``(text, context)`` pairs and yields ``(plan, context)``.
