@@ -89,6 +89,16 @@ def value_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def gate_line(name: str, new: dict[str, float], old: dict[str, float], labels: list[str],
+              budget: float = 0.01) -> str:
+    """Differences in points, and whether any of ``labels`` falls more than ``budget`` below ``old``."""
+    diffs = {lab: new[lab] - old[lab] for lab in old}
+    worse = [lab for lab in labels if diffs[lab] < -budget]
+    verdict = ("no " + "/".join(labels) + f" score more than {budget * 100:.0f} point below"
+               if not worse else "more than {:.0f} point below on: {}".format(budget * 100, ", ".join(worse)))
+    return f"{name}, strict F1 points: " + ", ".join(f"{lab} {100 * d:+.1f}" for lab, d in diffs.items()) + f" ({verdict})."
+
+
 def plot(results: dict, cv: dict | None, path: Path) -> None:
     import matplotlib
 
@@ -220,13 +230,17 @@ def main(argv: list[str] | None = None) -> int:
 
             same = [f for f in cv["folds"] if f["test"] in {r["test"] for r in cv2["folds"]}]
             v1 = summarise(same)["model"]["strict"]
+            v2 = cv2["pooled"]["model"]["strict"]
             out += ["The v1 recipe on the same folds (eval/cv.json): " + ", ".join(
-                f"{lab} {v1[lab]:.3f}" for lab in v1) + ".\n"]
+                f"{lab} {v1[lab]:.3f}" for lab in v1) + ".\n",
+                gate_line("v2 − v1", v2, v1, labels=[lab for lab in v1 if lab != "micro"]), ""]
     cv8 = json.loads((EVAL / "cv_v2_int8.json").read_text(encoding="utf-8")) if (EVAL / "cv_v2_int8.json").exists() else None
     if cv8:
         out += ["### The default model's recipe in the same folds (`python -m eval.cv_int8`)\n",
                 "Each fold's teacher exported to int8 ONNX exactly as the default model is, scored beside it:\n",
-                cv8["markdown"], ""]
+                cv8["markdown"], "",
+                gate_line("int8 − fp32 teacher", cv8["pooled"]["int8 (default recipe)"]["strict"],
+                          cv8["pooled"]["fp32 teacher"]["strict"], labels=["micro"]), ""]
     if cv:
         from nlp_minsheng.labels import LABELS
 
