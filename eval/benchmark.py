@@ -183,7 +183,21 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(), "chars": args.chars, "text": "dev set + corpus v2 (all genres)",
             "rows": rows}
     Path(args.out).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.only and rows and rows[0]["name"].startswith("default"):
+        publish_to_card(args.out)
     return 0
+
+
+def publish_to_card(path: str | Path) -> None:
+    """Copy a full run beside the default model and rewrite its card (which renders it), as crossval does."""
+    import shutil
+
+    from nlp_minsheng.pipeline import default_model_path
+    from training.model_card import write_model_card
+
+    model = default_model_path()
+    shutil.copy(path, model / "benchmark.json")
+    write_model_card(model, json.loads((model / "meta.json").read_text(encoding="utf-8")))
 
 
 if __name__ == "__main__":

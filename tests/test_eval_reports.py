@@ -1,8 +1,11 @@
 """The report's acceptance lines are computed, so they are tested like code."""
 
+import json
+
 import pytest
 
 from eval.results import gate_line
+from training.model_card import _speed
 
 
 @pytest.mark.parametrize(
@@ -25,3 +28,15 @@ def test_gate_line_verdict(new, old, labels, verdict):
 def test_gate_line_reports_signed_points():
     line = gate_line("d", {"A": 0.912, "micro": 0.85}, {"A": 0.90, "micro": 0.86}, labels=["A"])
     assert "A +1.2" in line and "micro -1.0" in line
+
+
+def test_card_speed_section_renders_a_benchmark_run(tmp_path):
+    assert _speed(tmp_path) == ""  # no benchmark beside the model: no section
+    row = {"name": "default: x", "chars_per_s": 12345, "docs_per_s": 6.1, "cold_start_s": 0.4, "peak_rss_mb": 300,
+           "dev_strict_micro_f1": 0.9}
+    base = {"name": "regex baseline", "chars_per_s": 60000, "docs_per_s": 30.0, "peak_rss_mb": 190}
+    run = {"date": "2026-01-01 00:00", "machine": "x86_64, 2 cores", "chars": 1000, "text": "dev", "rows": [row, base]}
+    (tmp_path / "benchmark.json").write_text(json.dumps(run), encoding="utf-8")
+    text = _speed(tmp_path)
+    assert "| default: x | 12,345 | 6.1 | 0.4 | 300 | 0.9 |" in text
+    assert "| regex baseline | 60,000 | 30.0 | – | 190 | – |" in text

@@ -32,6 +32,18 @@ def test_shipped_files_and_size():
     assert sum(p.stat().st_size for p in weights.iterdir() if p.is_file()) <= 64 * 1024 * 1024
 
 
+def test_default_card_reports_speed_and_seed_cv():
+    """The default model's card carries its measured speed and its recipe's seed CV (issue 11)."""
+    card = (SHIPPED / "MODEL_CARD.md").read_text(encoding="utf-8")
+    bench = json.loads((SHIPPED / "benchmark.json").read_text(encoding="utf-8"))
+    default = bench["rows"][0]
+    assert default["name"].startswith("default") and SHIPPED.name in default["name"]
+    assert f"| {default['name']} | {default['chars_per_s']:,} |" in card
+    cv = json.loads((SHIPPED / "cv.json").read_text(encoding="utf-8"))
+    assert len(cv["folds"]) == len(SEEDS)
+    assert "## Cross-validation by document" in card and cv["markdown"] in card
+
+
 def test_parse_offline_on_every_seed(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")

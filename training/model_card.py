@@ -92,6 +92,24 @@ def _ids(ids: list[str]) -> str:
     return f"{len(ids)} documents (" + ", ".join(f"{p}…: {n}" for p, n in sorted(prefixes.items())) + ")"
 
 
+def _speed(out: Path) -> str:
+    """The benchmark run copied beside the model (``python eval/benchmark.py``), baselines included."""
+    path = out / "benchmark.json"
+    if not path.exists():
+        return ""
+    b = json.loads(path.read_text(encoding="utf-8"))
+    lines = [f"\n## Speed\n\n`python eval/benchmark.py`, {b['date']}, {b['machine']}: {b['chars']:,} characters of "
+             f"{b['text']} through `parse_batch`, each configuration in its own process, baselines in the same run; "
+             "cold start = a fresh process importing the package and parsing one text.\n",
+             "| configuration | chars/s | docs/s | cold start (s) | peak RSS (MB) | dev strict micro F1 |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in b["rows"]:
+        cells = [r["name"], f"{r['chars_per_s']:,}", r["docs_per_s"], r.get("cold_start_s"), r["peak_rss_mb"],
+                 r.get("dev_strict_micro_f1")]
+        lines.append("| " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def write_model_card(out: Path, meta: dict[str, Any]) -> None:
     cfg = meta["config"]
     data = meta.get("data", {})
@@ -153,5 +171,6 @@ grammar edge repair) on the {meta.get('scored', {}).get('runtime') or 'torch'} r
         text += "\n## Cross-validation by document (leave one real document out)\n\n" + cv.get("markdown", "") + "\n"
     else:
         text += "\n## Cross-validation\n\n_Run `python -m eval.crossval` to add it._\n"
+    text += _speed(out)
     text += f"\n## Training history\n\n```json\n{json.dumps(meta.get('history', []), indent=1)}\n```\n"
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
