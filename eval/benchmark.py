@@ -183,21 +183,13 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(), "chars": args.chars, "text": "dev set + corpus v2 (all genres)",
             "rows": rows}
     Path(args.out).write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
-    if not args.only and rows and rows[0]["name"].startswith("default"):
-        publish_to_card(args.out)
+    if not args.only and Path(args.out).resolve() == OUT.resolve():
+        # A full run into the canonical file goes on the default model's card.
+        from nlp_minsheng.pipeline import default_model_path
+        from training.model_card import attach_report
+
+        attach_report(default_model_path(), OUT, "benchmark.json")
     return 0
-
-
-def publish_to_card(path: str | Path) -> None:
-    """Copy a full run beside the default model and rewrite its card (which renders it), as crossval does."""
-    import shutil
-
-    from nlp_minsheng.pipeline import default_model_path
-    from training.model_card import write_model_card
-
-    model = default_model_path()
-    shutil.copy(path, model / "benchmark.json")
-    write_model_card(model, json.loads((model / "meta.json").read_text(encoding="utf-8")))
 
 
 if __name__ == "__main__":

@@ -7,15 +7,14 @@ documents (same config as the shipped model), test on the held-out one, and
 score the rule / jionlp / jieba baselines on the same document.  The fold
 whose held-out document is the shipped model's frozen test reuses the
 shipped model's own scores when ``--reuse-shipped`` is given (same config,
-same data).  Writes ``eval/cv.json`` and copies it next to the shipped model
-so its card reports it.
+same data).  Writes ``eval/cv_v2.json`` (``--out``), copies it next to the shipped model and
+rewrites that model's card, which reports it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.labels import LABELS
 from nlp_minsheng.pipeline import Pipeline
 from training.config import TrainConfig
+from training.model_card import attach_report
 from training.train import ROOT, load_docs, train
 
 OUT = ROOT / "eval" / "cv_v2.json"  # eval/cv.json keeps the v1 recipe's CV
@@ -143,13 +143,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _write(rows: dict[str, Any], shipped: Path | None, out: Path = OUT) -> None:
-    """Pooled scores + markdown into ``out``; a copy beside the shipped model when given (its card reads it)."""
+    """Pooled scores + markdown into ``out``; when ``out`` is eval/cv_v2.json, also beside ``shipped`` and on its card."""
     fold_rows = [rows[k] for k in sorted(rows)]
     cv = {"date": time.strftime("%Y-%m-%d %H:%M"), "folds": fold_rows, "pooled": summarise(fold_rows)}
     cv["markdown"] = markdown(cv)
     out.write_text(json.dumps(cv, ensure_ascii=False, indent=1), encoding="utf-8")
-    if shipped is not None and shipped.is_dir():
-        shutil.copy(out, shipped / "cv.json")
+    # Only the canonical scores file goes on the card: a run into another file (one fold at a time,
+    # to merge later) must not replace the full CV beside the model.
+    if shipped is not None and shipped.is_dir() and out.resolve() == OUT.resolve():
+        attach_report(shipped, out, "cv.json")
 
 
 if __name__ == "__main__":

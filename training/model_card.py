@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -174,3 +175,9 @@ grammar edge repair) on the {meta.get('scored', {}).get('runtime') or 'torch'} r
     text += _speed(out)
     text += f"\n## Training history\n\n```json\n{json.dumps(meta.get('history', []), indent=1)}\n```\n"
     (out / "MODEL_CARD.md").write_text(text, encoding="utf-8")
+
+
+def attach_report(model_dir: Path, report: Path, name: str) -> None:
+    """Copy a report (``cv.json``, ``benchmark.json``) beside a model and rewrite its card, which renders it."""
+    shutil.copy(report, model_dir / name)
+    write_model_card(model_dir, json.loads((model_dir / "meta.json").read_text(encoding="utf-8")))
