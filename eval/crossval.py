@@ -88,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(OUT), help="scores file (default eval/cv_v2.json); folds already in it are kept")
     ap.add_argument("--save-dir", help="keep each fold's model under SAVE_DIR/<held-out id> (e.g. for distilling "
                     "a per-fold student); the fold is then scored with that saved model's pipeline settings")
-    ap.add_argument("--summarise-only", action="store_true", help="recompute the summary of eval/cv.json")
+    ap.add_argument("--summarise-only", action="store_true", help="recompute the summary of the scores file")
+    ap.add_argument("--rescore", action="store_true",
+                    help="score the folds in the scores file again with the models kept by --save-dir (and the "
+                    "shipped model for its own test fold) and today's pipeline, without retraining")
     args = ap.parse_args(argv)
     base_cfg = TrainConfig.from_yaml(args.config, epochs=args.epochs, max_minutes=args.max_minutes)
     out = Path(args.out)
@@ -96,6 +99,13 @@ def main(argv: list[str] | None = None) -> int:
         _write({f["test"]: f for f in json.loads(out.read_text(encoding="utf-8"))["folds"]}, ROOT / base_cfg.output_dir, out)
         return 0
     docs = load_docs(base_cfg)
+    if args.rescore:
+        if not args.save_dir:
+            ap.error("--rescore needs --save-dir (where the fold models were kept)")
+        rows = {f["test"]: f for f in json.loads(out.read_text(encoding="utf-8"))["folds"]}
+        _rescore(rows, docs, Path(args.save_dir).resolve(), ROOT / base_cfg.output_dir, base_cfg.test_ids)
+        _write(rows, ROOT / base_cfg.output_dir, out)
+        return 0
     wanted = args.folds.split(",") if args.folds else folds(docs)
     previous = json.loads(out.read_text(encoding="utf-8")) if out.exists() and not args.fresh else {"folds": []}
     rows = {f["test"]: f for f in previous.get("folds", [])}
@@ -124,22 +134,39 @@ def main(argv: list[str] | None = None) -> int:
             model_tagger = pipeline_tagger(Pipeline(TokenClassifier(res["model"], res["tokenizer"]),
                                                     meta={"model_version": f"cv-{held}"}))
             how = f"trained for this fold in {res['train_minutes']} min"
-        scores = {
-            "model": evaluate(model_tagger, test),
-            "model (no edge repair)": None,
-            "rules": evaluate(pipeline_tagger(Pipeline.rules_only()), test),
-            "jionlp": evaluate(jionlp_tagger, test),
-            "jieba": evaluate(jieba_tagger, test),
-        }
-        scores.pop("model (no edge repair)")
-        for v in scores.values():
-            v.pop("per_doc", None)
+        scores = _score(model_tagger, test)
         rows[held] = {"test": held, "chars": sum(len(d.text) for d in test), "how": how, "scores": scores,
                       "minutes": round((time.time() - t0) / 60, 2)}
         print(f"fold {held}: model strict micro {scores['model']['strict']['micro']['f1']:.3f}, "
               f"rules {scores['rules']['strict']['micro']['f1']:.3f} ({how})", flush=True)
         _write(rows, shipped, out)
     return 0
+
+
+def _score(model_tagger: Any, test: list[Any]) -> dict[str, Any]:
+    """The fold's model and the baselines on its held-out document."""
+    scores = {
+        "model": evaluate(model_tagger, test),
+        "rules": evaluate(pipeline_tagger(Pipeline.rules_only()), test),
+        "jionlp": evaluate(jionlp_tagger, test),
+        "jieba": evaluate(jieba_tagger, test),
+    }
+    for v in scores.values():
+        v.pop("per_doc", None)
+    return scores
+
+
+def _rescore(rows: dict[str, Any], docs: list[Any], save_dir: Path, shipped: Path, test_ids: list[str]) -> None:
+    """Score every fold again with its saved model and today's pipeline (no retraining): a pipeline
+    change is measured on the same folds. A fold without a saved model stops the run."""
+    for held, row in sorted(rows.items()):
+        model = shipped if held in test_ids and row["how"].startswith("shipped") else save_dir / held
+        if not (model / "meta.json").exists():
+            raise SystemExit(f"fold {held}: expected a saved model in {model} (crossval --save-dir), found none")
+        test = [d for d in docs if d.id.split("~")[0] == held]
+        row["scores"] = _score(pipeline_tagger(Pipeline.from_pretrained(model)), test)
+        print(f"fold {held}: model strict micro {row['scores']['model']['strict']['micro']['f1']:.3f} "
+              f"(re-scored {model.name})", flush=True)
 
 
 def _write(rows: dict[str, Any], shipped: Path | None, out: Path = OUT) -> None:

@@ -40,3 +40,16 @@ def test_card_speed_section_renders_a_benchmark_run(tmp_path):
     text = _speed(tmp_path)
     assert "| default: x | 12,345 | 6.1 | 0.4 | 300 | 0.9 |" in text
     assert "| regex baseline | 60,000 | 30.0 | – | 190 | – |" in text
+
+
+def test_crossval_rescore_needs_the_saved_fold_models(tmp_path):
+    from eval.crossval import main
+
+    scores = tmp_path / "cv.json"
+    scores.write_text(json.dumps({"folds": [{"test": "seed-000", "how": "trained for this fold", "scores": {}}]}),
+                      encoding="utf-8")
+    with pytest.raises(SystemExit) as err:
+        main(["--rescore", "--out", str(scores)])
+    assert err.value.code == 2  # argparse: --rescore without --save-dir
+    with pytest.raises(SystemExit, match=r"fold seed-000: expected a saved model in .*seed-000"):
+        main(["--rescore", "--save-dir", str(tmp_path / "folds"), "--out", str(scores)])
