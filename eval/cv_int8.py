@@ -17,7 +17,7 @@ from pathlib import Path
 
 from eval.crossval import _write
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
-from nlp_minsheng.pipeline import Pipeline
+from nlp_minsheng.pipeline import Pipeline, default_model_path
 from training.config import TrainConfig
 from training.model_card import attach_report
 from training.train import ROOT, load_docs
@@ -32,11 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from training.export_onnx import export_dir
 
-    docs = load_docs(TrainConfig.from_yaml(ROOT / "training/configs/default.yaml"))
+    cfg = TrainConfig.from_yaml(ROOT / "training/configs/default.yaml")
+    docs = load_docs(cfg)
     out = Path(args.out)
     # Fold models live in runs/ (not committed): keep the folds already scored in an earlier session.
     rows = {f["test"]: f for f in json.loads(out.read_text(encoding="utf-8"))["folds"]} if out.exists() else {}
-    pairs = {"seed-002": (ROOT / "models" / "minsheng-ner-v2", ROOT / "models" / "minsheng-ner-v2-int8")}
+    # The shipped pair stands for the fold of its own frozen test document(s).
+    pairs = {held: (ROOT / cfg.output_dir, default_model_path()) for held in cfg.test_ids}
     for fold in sorted(Path(args.folds_dir).glob("seed-*/meta.json")):
         held = fold.parent.name
         int8 = Path(args.folds_dir + "-int8") / held
@@ -54,8 +56,6 @@ def main(argv: list[str] | None = None) -> int:
         print(held, {k: round(v["strict"]["micro"]["f1"], 3) for k, v in scores.items()}, flush=True)
     _write(rows, None, out)
     if out.resolve() == DEFAULT_OUT.resolve():
-        from nlp_minsheng.pipeline import default_model_path
-
         attach_report(default_model_path(), out, "cv.json")  # the default's card shows its recipe's CV
     return 0
 

@@ -132,16 +132,14 @@ def plot(results: dict, cv: dict | None, path: Path) -> None:
 
 def speed_section(bench: dict) -> list[str]:
     """The benchmark table, the goal check and the speed-against-F1 plot (eval/speed_f1.png)."""
+    from training.model_card import benchmark_table
+
     out = [f"## Speed, memory and accuracy ({bench['date']}, {bench['machine']}, {bench['chars']} characters of "
            f"{bench.get('text', 'gold pages')})\n",
            "`python eval/benchmark.py`: `parse_batch` over the text, each configuration in its own process; cold start = "
            "a fresh `python -c \"from nlp_minsheng import parse; parse(...)\"`; F1 = strict micro on the frozen dev set "
            "with the same configuration.\n",
-           "| configuration | chars/s | docs/s | cold start s | peak RSS MB | dev F1 | × regex speed |",
-           "| --- | --- | --- | --- | --- | --- | --- |"]
-    for r in bench["rows"]:
-        out.append(f"| {r['name']} | {r['chars_per_s']:,} | {r['docs_per_s']} | {r.get('cold_start_s', '–')} | "
-                   f"{r['peak_rss_mb']} | {r.get('dev_strict_micro_f1', '–')} | {r['ratio_to_regex']} |")
+           *benchmark_table(bench)]
     default = next((r for r in bench["rows"] if r["name"].startswith("default")), None)
     teacher = next((r for r in bench["rows"] if r["name"].startswith("v2 fp32")), None)
     if default:

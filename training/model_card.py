@@ -93,22 +93,27 @@ def _ids(ids: list[str]) -> str:
     return f"{len(ids)} documents (" + ", ".join(f"{p}…: {n}" for p, n in sorted(prefixes.items())) + ")"
 
 
+def benchmark_table(bench: dict[str, Any]) -> list[str]:
+    """One row per configuration of a ``python eval/benchmark.py`` run (the card and eval/RESULTS.md)."""
+    lines = ["| configuration | chars/s | docs/s | cold start (s) | peak RSS (MB) | dev strict micro F1 | × regex speed |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in bench["rows"]:
+        cells = [r["name"], f"{r['chars_per_s']:,}", r["docs_per_s"], r.get("cold_start_s"), r["peak_rss_mb"],
+                 r.get("dev_strict_micro_f1"), r.get("ratio_to_regex")]
+        lines.append("| " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
+    return lines
+
+
 def _speed(out: Path) -> str:
     """The benchmark run copied beside the model (``python eval/benchmark.py``), baselines included."""
     path = out / "benchmark.json"
     if not path.exists():
         return ""
     b = json.loads(path.read_text(encoding="utf-8"))
-    lines = [f"\n## Speed\n\n`python eval/benchmark.py`, {b['date']}, {b['machine']}: {b['chars']:,} characters of "
+    intro = (f"\n## Speed\n\n`python eval/benchmark.py`, {b['date']}, {b['machine']}: {b['chars']:,} characters of "
              f"{b['text']} through `parse_batch`, each configuration in its own process, baselines in the same run; "
-             "cold start = a fresh process importing the package and parsing one text.\n",
-             "| configuration | chars/s | docs/s | cold start (s) | peak RSS (MB) | dev strict micro F1 |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for r in b["rows"]:
-        cells = [r["name"], f"{r['chars_per_s']:,}", r["docs_per_s"], r.get("cold_start_s"), r["peak_rss_mb"],
-                 r.get("dev_strict_micro_f1")]
-        lines.append("| " + " | ".join("–" if c is None else str(c) for c in cells) + " |")
-    return "\n".join(lines) + "\n"
+             "cold start = a fresh process importing the package and parsing one text.\n")
+    return "\n".join([intro, *benchmark_table(b)]) + "\n"
 
 
 def write_model_card(out: Path, meta: dict[str, Any]) -> None:
