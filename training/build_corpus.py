@@ -6,6 +6,8 @@ Synthetic:  annotations/src/synthetic/*.txt      (markup, written for this corpu
 Corpus v2:  annotations/src/v2/{raw,marked}/*.txt (pages written to look like REAL_PAGES.md by one helper,
             annotated by another; stripping ``marked`` must give ``raw`` byte for byte)
 Dev set:    annotations/src/dev/{raw,marked}/*.txt (the frozen realistic dev set, ``split: dev``: never trained on)
+Real-shaped: annotations/src/real/{raw,marked}/*.txt (70 pages written from real pages; ``SPLIT.tsv`` freezes 30 as
+            ``split: dev-real``, the real-shaped dev set, never trained on; the other 40 are ``train``)
 
 The genre of a v2/dev page is the last ``-`` part of its id (``v2-a01-progress``).
 
@@ -28,7 +30,8 @@ GOLD = ROOT / "annotations" / "gold"
 SEEDS = ROOT / "annotations" / "seeds"  # the published files, byte for byte
 HELDOUT_PREFIXES = ("syn-b",)
 # Written-then-annotated corpora: kind → split of every document in it.
-PAIRED = {"v2": "train", "dev": "dev"}
+PAIRED = {"v2": "train", "dev": "dev", "real": "by SPLIT.tsv"}
+REAL_SPLIT = SRC / "real" / "SPLIT.tsv"
 GENRES = ("vote", "list", "progress", "notice", "table", "report", "solicit")
 # The seeds' genres (REAL_PAGES.md categories), decided by reading them.
 SEED_GENRES = {"seed-000": "list", "seed-001": "list", "seed-002": "list", "seed-003": "report", "seed-004": "table"}
@@ -111,8 +114,16 @@ def traditional_variant(doc: dict, pinyin: bool) -> dict:
 
 
 # Structure gold (issue: items, plan year, TARGET metrics): JSON/TSV files beside the markup.
-ITEM_DIRS = {"dev": SRC / "dev" / "items", "seeds": SRC / "seeds_items"}
-METRIC_DIR = SRC / "dev" / "metrics"
+ITEM_DIRS = {"dev": SRC / "dev" / "items", "seeds": SRC / "seeds_items", "real": SRC / "real" / "items"}
+METRIC_DIRS = {"dev": SRC / "dev" / "metrics", "real": SRC / "real" / "metrics"}
+
+
+def real_splits() -> dict[str, str]:
+    """Page id → split (``train`` or ``dev-real``) of the real-shaped pages, from ``SPLIT.tsv``."""
+    if not REAL_SPLIT.exists():
+        return {}
+    rows = [r.split("\t") for r in REAL_SPLIT.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
+    return {r[0]: ("dev-real" if r[3] == "dev" else "train") for r in rows}
 
 
 def structure_gold(kind: str, doc_id: str, text: str, spans: list[tuple[int, int, str]]) -> tuple[dict, list[str]]:
@@ -135,8 +146,8 @@ def structure_gold(kind: str, doc_id: str, text: str, spans: list[tuple[int, int
             items.append([a, pos, it["title"]])
         meta["plan_year"] = g.get("plan_year")
         meta["items"] = items
-    metric_file = METRIC_DIR / f"{doc_id}.tsv"
-    if kind == "dev" and metric_file.exists():
+    metric_file = METRIC_DIRS[kind] / f"{doc_id}.tsv" if kind in METRIC_DIRS else None
+    if metric_file is not None and metric_file.exists():
         targets = {(s, e) for s, e, lab in spans if lab == "TARGET"}
         rows = [r.split("\t") for r in metric_file.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
         metrics = [[int(r[0]), int(r[1]), r[4]] for r in rows if len(r) == 5 and r[4].strip()]
@@ -156,6 +167,7 @@ def _first_difference(got: str, expected: str) -> str:
 def build(check_only: bool = False, only: str = "") -> int:
     errors = 0
     out: dict[str, list[dict]] = {"seeds": [], "synthetic": [], **{k: [] for k in PAIRED}}
+    splits = real_splits()
     for kind in out:
         folder = SRC / kind / "marked" if kind in PAIRED else SRC / kind
         for path in sorted(folder.glob(f"{only}*.txt")):
@@ -169,7 +181,14 @@ def build(check_only: bool = False, only: str = "") -> int:
                 continue
             # Set B (tables and progress reports) is written to be a held-out
             # synthetic test set: never trained on, scored beside the real test.
-            split = PAIRED.get(kind) or ("test" if doc_id.startswith(HELDOUT_PREFIXES) else "train")
+            if kind == "real":
+                if doc_id not in splits:
+                    print(f"{path}: expected a row for {doc_id} in {REAL_SPLIT}, got none")
+                    errors += 1
+                    continue
+                split = splits[doc_id]
+            else:
+                split = PAIRED.get(kind) or ("test" if doc_id.startswith(HELDOUT_PREFIXES) else "train")
             meta: dict = {"source": path.name, "split": split, "synthetic": kind != "seeds", "genre": genre_of(doc_id)}
             if kind in PAIRED:
                 raw = SRC / kind / "raw" / path.name

@@ -59,7 +59,8 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
     The dev set is the frozen realistic dev set (``meta.split == "dev"``) when
     the corpus has one; otherwise a ``dev_fraction`` share of the synthetic
     documents. Documents whose ``meta.split`` is ``"test"`` are in none of
-    the three (see :func:`heldout_documents`); ``"dev"`` documents never train.
+    the three (see :func:`heldout_documents`). Only ``"train"`` documents train: the frozen dev sets
+    (``"dev"``, and the real-shaped ``"dev-real"``) and held-out tests never do.
 
     Variants of one document (e.g. its traditional-Chinese copy, id ``X~t``)
     always land in the same split as the document itself.
@@ -69,7 +70,7 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
 
     test_set = set(test_ids)
     test = [d for d in docs if root(d) in test_set]
-    rest = [d for d in docs if root(d) not in test_set and d.split not in ("test", "dev")]
+    rest = [d for d in docs if root(d) not in test_set and d.split == "train"]
     frozen_dev = [d for d in docs if d.split == "dev" and root(d) not in test_set]
     if frozen_dev:
         return rest, frozen_dev, test
