@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .extras import require
 from .labels import TAGS
 
 ONNX_FILE = "model.int8.onnx"
@@ -257,6 +258,7 @@ def load_classifier(path: str | Path, *, runtime: str = "auto", quantize: str | 
         if quantize not in (None, "int8"):
             raise ValueError(f"the ONNX graph is already int8; quantize must be None, got {quantize!r}")
         return OnnxClassifier(path, threads=threads, **kwargs)
+    require("torch", "runtime='torch'")
     if threads:
         import torch
 
@@ -269,6 +271,13 @@ def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kw
     path = Path(path)
     if not (path / "config.json").exists():
         raise FileNotFoundError(f"expected a model directory with config.json, got {path}")
+    if not any((path / f).exists() for f in ("model.safetensors", "pytorch_model.bin")):
+        teacher = load_meta(path).get("exported_from") if (path / "meta.json").exists() else None
+        raise FileNotFoundError(
+            f"expected torch weights (model.safetensors) in {path}, got none: it is an ONNX-only model"
+            + (f"; its weights are the model it was exported from, {teacher!r} (in the source checkout's models/)"
+               if teacher else "") + "; use runtime='onnx'")
+    require("torch", "runtime='torch'")
     import torch
     from transformers import AutoModelForTokenClassification, AutoTokenizer
     from transformers.utils import logging as hf_logging

@@ -94,7 +94,7 @@ def test_correction_retrain_compare_promote_loop(smoke, base_dir, tmp_path):
     assert meta["data"]["train_docs"][0] == "seed-000", "the corrected document was trained on"
     if rc == 0:  # promoted: old model archived, corrections kept as gold
         assert (current / "meta.json").exists()
-        assert list((tmp_path / "models" / "archive").iterdir())
+        assert list((tmp_path / "models" / ".archive").iterdir())
         assert read_jsonl(rt.CORRECTIONS_FILE)[0].spans == corrected.spans
     else:
         assert rc == 3  # not promoted because worse; the current model is untouched

@@ -1,4 +1,5 @@
-"""The wheel carries the shipped model: installed outside the repository, parse() works offline."""
+"""The wheel carries the default int8 model only and no torch requirement: installed outside the
+repository, parse() works offline without importing torch."""
 
 import json
 import shutil
@@ -32,15 +33,30 @@ def wheel(tmp_path_factory) -> Path:
     return whl
 
 
-def test_wheel_contains_the_default_model(wheel):
+WHEEL_MAX_MB = 25
+
+
+def test_wheel_contains_the_default_model_only(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     model = f"nlp_minsheng/shipped/{DEFAULT_MODEL_NAME}/"
     for f in ("model.int8.onnx", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
         assert model + f in names
-    for f in ("model.safetensors", "config.json", "tokenizer.json", "meta.json", "MODEL_CARD.md"):
-        assert "nlp_minsheng/shipped/minsheng-ner-v2/" + f in names  # the weights, loadable by name
+    # The teacher's fp32 weights stay in the repository (training, retrain, runtime="torch").
+    assert not [n for n in names if n.endswith((".safetensors", ".bin"))]
+    assert {n.split("/")[2] for n in names if n.startswith("nlp_minsheng/shipped/") and n.count("/") > 2} \
+        == {DEFAULT_MODEL_NAME}
     assert "nlp_minsheng/py.typed" in names
     assert not any(n.startswith("training/") for n in names)  # no top-level package of that name
+    assert wheel.stat().st_size <= WHEEL_MAX_MB * 2**20, f"wheel is {wheel.stat().st_size / 2**20:.1f} MB"
+
+
+def test_wheel_requires_no_torch(wheel):
+    """torch and transformers are extras ([torch], [train]), not requirements of the default install."""
+    z = zipfile.ZipFile(wheel)
+    meta = z.read(next(n for n in z.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    required = [line for line in meta.splitlines() if line.startswith("Requires-Dist:") and "extra ==" not in line]
+    assert required and not [r for r in required if any(m in r for m in ("torch", "transformers", "datasets"))]
+    assert any("torch" in line and 'extra == "torch"' in line for line in meta.splitlines())
 
 
 def test_installed_wheel_parses_a_seed_offline(wheel, tmp_path):
@@ -60,7 +76,8 @@ def test_installed_wheel_parses_a_seed_offline(wheel, tmp_path):
     code = ("import json, sys, nlp_minsheng; from nlp_minsheng.pipeline import default_model_path; "
             "p = nlp_minsheng.parse(open(sys.argv[1], encoding='utf-8').read()); "
             "print(json.dumps({'file': nlp_minsheng.__file__, 'model': str(default_model_path()), "
-            "'n': len(p.entities), 'version': p.meta.get('model_version')}))")
+            "'n': len(p.entities), 'version': p.meta.get('model_version'), "
+            "'torch': 'torch' in sys.modules, 'transformers': 'transformers' in sys.modules}))")
     env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     run = subprocess.run([str(py), "-c", code, str(seed)], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -69,3 +86,4 @@ def test_installed_wheel_parses_a_seed_offline(wheel, tmp_path):
     assert out["model"].startswith(str(site)) and out["model"].endswith(DEFAULT_MODEL_NAME)
     assert out["n"] > 50
     assert out["version"] == DEFAULT_MODEL_NAME
+    assert not out["torch"] and not out["transformers"]  # the default runtime never imports them

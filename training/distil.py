@@ -33,6 +33,7 @@ from typing import Any
 
 from nlp_minsheng.corpus import Document, corpus_hash
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+from nlp_minsheng.extras import require
 from nlp_minsheng.labels import TAGS
 
 from .config import YamlConfig
@@ -169,6 +170,7 @@ def make_student(teacher: Any, num_layers: int, keep: list[int]) -> Any:
 
 
 def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:
+    require("train", "distillation")
     import numpy as np
     import torch
     from transformers import AutoModelForTokenClassification, PreTrainedTokenizerFast, get_linear_schedule_with_warmup

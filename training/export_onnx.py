@@ -12,6 +12,8 @@ import warnings
 from pathlib import Path
 from typing import Any
 
+from nlp_minsheng.extras import require
+
 ONNX_FILE = "model.int8.onnx"
 
 
@@ -25,6 +27,7 @@ def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = T
     the pattern the optimiser recognises. ``per_channel``: one int8 scale per output channel
     (per-tensor scales lost 0.7 points of dev F1 on v2; per channel lost none).
     """
+    require("train", "ONNX export")
     import onnx
     import onnxruntime
     import torch

@@ -12,7 +12,7 @@
   strict F1 per label with a 95% paired bootstrap interval over documents.
 * ``--promote`` replaces the shipped model only when the candidate is not
   worse beyond that noise on any label nor on micro F1; the previous model
-  is kept in ``models/archive/`` for rollback.
+  is kept in ``models/.archive/`` (ignored by git) for rollback.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 
 from nlp_minsheng.corpus import Document, validate, write_jsonl
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+from nlp_minsheng.extras import require
 from nlp_minsheng.formats import load_any
 from nlp_minsheng.labels import LABELS
 from nlp_minsheng.scoring import paired_bootstrap, worse_beyond_noise
@@ -71,6 +72,7 @@ def genre_table(old: dict[str, Any], new: dict[str, Any]) -> str:
 
 
 def run_retrain(args: argparse.Namespace) -> int:
+    require("train", "retrain")
     from nlp_minsheng.pipeline import Pipeline, default_model_path
 
     t0 = time.time()
@@ -127,8 +129,8 @@ def run_retrain(args: argparse.Namespace) -> int:
 
 
 def promote(candidate: Path, current: Path, corrections: list[Document]) -> Path:
-    """Swap the candidate in; keep the old model in models/archive/ and the corrections in gold."""
-    archive = current.parent / "archive" / f"{current.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    """Swap the candidate in; keep the old model in models/.archive/ (not in git) and the corrections in gold."""
+    archive = current.parent / ".archive" / f"{current.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     archive.parent.mkdir(parents=True, exist_ok=True)
     if current.exists():
         shutil.move(str(current), str(archive))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import random
 import sys
 import time
 from pathlib import Path
@@ -22,10 +23,11 @@ from typing import Any
 from nlp_minsheng import __version__
 from nlp_minsheng.corpus import Document, corpus_hash, iter_corpus
 from nlp_minsheng.evaluation import evaluate, pipeline_tagger
+from nlp_minsheng.extras import require
 from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
 
 from .config import TrainConfig
-from .data import collate, examples, heldout_documents, length_batches, split_documents, to_dataset
+from .data import collate, examples, heldout_documents, length_batches, split_documents, to_dataset, weigh
 from .loop import BestEpoch, log, seed_everything
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +61,7 @@ def load_docs(cfg: TrainConfig) -> list[Document]:
 
 
 def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:
+    require("train", "training")
     import torch
     from transformers import AutoTokenizer, BertForTokenClassification, get_linear_schedule_with_warmup
 
@@ -68,7 +71,10 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     t0 = time.time()
     seed_everything(cfg.seed, cfg.threads)
     docs = docs if docs is not None else load_docs(cfg)
-    train_docs, dev_docs, test_docs = split_documents(docs, cfg.test_ids, cfg.dev_fraction, cfg.seed)
+    train_docs, dev_docs, test_docs = split_documents(docs, cfg.test_ids, cfg.dev_fraction, cfg.seed, cfg.dev_split)
+    # The other frozen dev set is scored at the end beside the selecting one (never trained on).
+    other_dev = "dev" if cfg.dev_split == "dev-real" else "dev-real"
+    other_dev_docs = [d for d in docs if d.split == other_dev]
     # Corrected documents first, so a --max-docs smoke run still trains on them.
     train_docs.sort(key=lambda d: not d.meta.get("corrected"))
     if cfg.max_docs:
@@ -77,18 +83,32 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         raise ValueError(f"no training documents in {cfg.corpus} after holding out {cfg.test_ids}")
     log(f"documents: train {len(train_docs)}, dev {len(dev_docs)}, test {len(test_docs)}")
 
-    base = base_model_dir(cfg)
+    base = Path(cfg.init_model) if cfg.init_model else base_model_dir(cfg)
+    if cfg.init_model and not base.is_absolute():
+        base = ROOT / base
     tokenizer = AutoTokenizer.from_pretrained(base)
     vocab = CharVocab.from_tokenizer(tokenizer)
-    rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
+    all_rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
+    rng = random.Random(cfg.seed)
+    rows = weigh(all_rows, cfg.weights, cfg.replay, rng)
     ds = to_dataset(rows)
-    log(f"training windows: {len(ds)} ({sum(len(r['input_ids']) for r in rows)} tokens)")
+    log(f"training windows per epoch: {len(ds)} of {len(all_rows)} distinct "
+        f"({sum(len(r['input_ids']) for r in rows)} tokens)")
 
-    model = BertForTokenClassification.from_pretrained(
-        base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)},
-        num_hidden_layers=cfg.num_layers, hidden_dropout_prob=cfg.dropout, attention_probs_dropout_prob=cfg.dropout,
-        dtype=torch.float32,
-    )
+    if cfg.init_model:
+        # Warm start keeps the trained model's architecture: its layers and label set.
+        model = BertForTokenClassification.from_pretrained(base, hidden_dropout_prob=cfg.dropout,
+                                                           attention_probs_dropout_prob=cfg.dropout,
+                                                           dtype=torch.float32)
+        if tuple(model.config.id2label[i] for i in range(len(TAGS))) != TAGS:
+            raise ValueError(f"{base} tags {model.config.id2label}, expected {TAGS}")
+        cfg.num_layers = model.config.num_hidden_layers
+    else:
+        model = BertForTokenClassification.from_pretrained(
+            base, num_labels=len(TAGS), id2label=dict(enumerate(TAGS)), label2id={t: i for i, t in enumerate(TAGS)},
+            num_hidden_layers=cfg.num_layers, hidden_dropout_prob=cfg.dropout,
+            attention_probs_dropout_prob=cfg.dropout, dtype=torch.float32,
+        )
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
     enc = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
     opt = torch.optim.AdamW([
@@ -114,6 +134,8 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     model.train()
     stop = False
     for epoch in range(1, cfg.epochs + 1):
+        if epoch > 1:  # a new replay sample and new fractional repeats each epoch
+            rows = weigh(all_rows, cfg.weights, cfg.replay, rng)
         batches = length_batches([len(r["input_ids"]) for r in rows], cfg.batch_size)
         run_loss = 0.0
         for step, idx in enumerate(batches, 1):
@@ -145,12 +167,14 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     test_res = evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None
     held = heldout_documents(docs, cfg.test_ids)
     held_res = evaluate(pipeline_tagger(pipe), held) if held else None
+    other_res = evaluate(pipeline_tagger(pipe), other_dev_docs) if other_dev_docs else None
     summary = {
         "train_minutes": round(train_minutes, 2), "best_epoch": tracker.best_epoch, "history": tracker.history,
-        "dev": dev_res, "test": test_res, "heldout": held_res,
+        "dev": dev_res, "test": test_res, "heldout": held_res, "other_dev": other_res,
         "data": {
             "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],
-            "dev_docs": [d.id for d in dev_docs], "test_docs": [d.id for d in test_docs],
+            "dev_split": cfg.dev_split, "dev_docs": [d.id for d in dev_docs], "test_docs": [d.id for d in test_docs],
+            "other_dev_split": other_dev, "other_dev_docs": [d.id for d in other_dev_docs],
             "heldout_docs": [d.id for d in held],
             "train_chars": sum(len(d.text) for d in train_docs),
             "train_spans": sum(len(d.spans) for d in train_docs),
@@ -183,8 +207,9 @@ def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], 
         "pipeline": {"word_edges": cfg.word_edges, "max_length": cfg.max_length, "repair": list(cfg.repair_labels)},
         "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "scored": {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__},
-        **{k: v for k, v in summary.items() if k not in ("dev", "test", "heldout")},
+        **{k: v for k, v in summary.items() if k not in ("dev", "test", "heldout", "other_dev")},
         "dev_scores": _brief(summary.get("dev")),
+        "other_dev_scores": _brief(summary.get("other_dev")),
         "test_scores": _brief(summary.get("test")),
         "heldout_scores": _brief(summary.get("heldout")),
     }
