@@ -5,6 +5,7 @@ Seeds:      annotations/src/seeds/seed-NNN.txt  (markup over the exact seed text
 Synthetic:  annotations/src/synthetic/*.txt      (markup, written for this corpus)
 Corpus v2:  annotations/src/v2/{raw,marked}/*.txt (pages written to look like REAL_PAGES.md by one helper,
             annotated by another; stripping ``marked`` must give ``raw`` byte for byte)
+Variants:   annotations/src/rsvar/{raw,marked}/*.txt (3 shape-preserving rewrites of each real-shaped training page, ``train``)
 Dev set:    annotations/src/dev/{raw,marked}/*.txt (the frozen realistic dev set, ``split: dev``: never trained on)
 Real-shaped: annotations/src/real/{raw,marked}/*.txt (70 pages written from real pages; ``SPLIT.tsv`` freezes 30 as
             ``split: dev-real``, the real-shaped dev set, never trained on; the other 40 are ``train``)
@@ -30,7 +31,7 @@ GOLD = ROOT / "annotations" / "gold"
 SEEDS = ROOT / "annotations" / "seeds"  # the published files, byte for byte
 HELDOUT_PREFIXES = ("syn-b",)
 # Written-then-annotated corpora: kind → split of every document in it.
-PAIRED = {"v2": "train", "dev": "dev", "real": "by SPLIT.tsv"}
+PAIRED = {"v2": "train", "dev": "dev", "real": "by SPLIT.tsv", "rsvar": "train"}
 REAL_SPLIT = SRC / "real" / "SPLIT.tsv"
 GENRES = ("vote", "list", "progress", "notice", "table", "report", "solicit")
 # The seeds' genres (REAL_PAGES.md categories), decided by reading them.

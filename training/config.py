@@ -36,6 +36,16 @@ class TrainConfig(YamlConfig):
     output_dir: str = "runs/model"  # the shipped model is written by training/configs/default.yaml
     test_ids: list[str] = field(default_factory=lambda: ["seed-002"])  # frozen real test documents
     dev_fraction: float = 0.15  # share of synthetic documents held out for early stopping
+    # The frozen set that picks the best epoch: "dev" (realistic, written from descriptions) or
+    # "dev-real" (real-shaped). Both are scored at the end and never trained on.
+    dev_split: str = "dev"
+    # Warm start: a trained model directory (its layers, window and label set are kept); empty → the base encoder.
+    init_model: str = ""
+    # Document id prefix → how many times its windows are trained per epoch (2.5: twice, plus half of them
+    # sampled anew each epoch); documents matching no prefix count once.
+    weights: dict[str, float] = field(default_factory=dict)
+    # Share of the documents matching no weight prefix trained each epoch (a replay sample of the old corpus).
+    replay: float = 1.0
     num_layers: int = 4
     max_length: int = 256  # tokens per training window, including <s> and </s>
     overlap: int = 32

@@ -52,8 +52,8 @@ def to_dataset(rows: list[dict[str, Any]]):
     return datasets.Dataset.from_list(rows)
 
 
-def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fraction: float, seed: int
-                    ) -> tuple[list[Document], list[Document], list[Document]]:
+def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fraction: float, seed: int,
+                    dev_split: str = "dev") -> tuple[list[Document], list[Document], list[Document]]:
     """Document-level split: frozen test ids, the dev set, the rest train.
 
     The dev set is the frozen realistic dev set (``meta.split == "dev"``) when
@@ -71,7 +71,7 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
     test_set = set(test_ids)
     test = [d for d in docs if root(d) in test_set]
     rest = [d for d in docs if root(d) not in test_set and d.split == "train"]
-    frozen_dev = [d for d in docs if d.split == "dev" and root(d) not in test_set]
+    frozen_dev = [d for d in docs if d.split == dev_split and root(d) not in test_set]
     if frozen_dev:
         return rest, frozen_dev, test
     synth_roots = sorted({root(d) for d in rest if d.synthetic})
@@ -81,6 +81,20 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
     dev = [d for d in rest if root(d) in dev_roots and "~" not in d.id]
     train = [d for d in rest if root(d) not in dev_roots]
     return train, dev, test
+
+
+def weigh(rows: list[dict[str, Any]], weights: dict[str, float], replay: float, rng: random.Random
+          ) -> list[dict[str, Any]]:
+    """One epoch's windows: a document whose id starts with a prefix of ``weights`` counts that many times
+    (the fraction by sampling), the others are sampled at the ``replay`` rate."""
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        w = next((v for k, v in weights.items() if r["doc_id"].startswith(k)), None)
+        w = replay if w is None else w
+        out.extend([r] * int(w))
+        if rng.random() < w - int(w):
+            out.append(r)
+    return out
 
 
 def heldout_documents(docs: Sequence[Document], test_ids: Sequence[str]) -> list[Document]:
