@@ -391,13 +391,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("retrain", help="merge corrections, retrain, compare, optionally promote")
-    p.add_argument("--corrections", nargs="+", required=True, help="doccano / Label Studio / gold JSONL files")
-    p.add_argument("--config", default=None, help="training config YAML (default: training/configs/default.yaml)")
-    p.add_argument("--init", choices=["base", "shipped"], default="base", help="start from the base encoder or the shipped model")
+    p.add_argument("--corrections", nargs="+", help="doccano / Label Studio / gold JSONL files")
+    p.add_argument("--config", default=None, help="recipe YAML (default: training/configs/retrain.yaml)")
+    p.add_argument("--init", choices=["base", "shipped"], default="shipped",
+                   help="warm start from the shipped model's teacher (default) or train from the base encoder")
     p.add_argument("--output-dir", default=None, help="where the candidate model goes (default: runs/candidate)")
     p.add_argument("--epochs", type=int, default=None)
-    p.add_argument("--promote", action="store_true", help="replace the shipped model if not worse on the frozen test")
-    p.add_argument("--report", default=None, help="write the comparison (markdown) here")
+    p.add_argument("--promote", action="store_true", help="swap the candidate (and its teacher) in if not worse "
+                                                          "beyond noise on the frozen sets; the old ones are archived")
+    p.add_argument("--rollback", action="store_true", help="restore the models (and corrections) archived by the "
+                                                           "last --promote, byte for byte")
+    p.add_argument("--report", default=None, help="also write the comparison (markdown) here")
     p.add_argument("--model", help="the current model (default: shipped)")
     p.set_defaults(func=cmd_retrain)
     return ap
