@@ -74,6 +74,13 @@ def run(systems: dict[str, str]) -> dict[str, Any]:
         for set_name, docs in sets.items():
             r = evaluate(tagger, docs, values=set_name in DEV_SETS)
             res[set_name] = {k: r[k] for k in ("strict", "overlap", "value_accuracy", "by_genre", "n_docs", "n_chars")}
+            if set_name == "dev-real":  # the mistake classes of REAL_PAGES.md on the real-shaped yardstick
+                from collections import Counter
+
+                from nlp_minsheng.errors import find_errors, mistake_class
+
+                res[set_name]["mistake_classes"] = dict(Counter(
+                    mistake_class(e) for e in find_errors(docs, r["predictions"])))
         out["results"][name] = res
         print(f"{name}: dev-real strict micro {res['dev-real']['strict']['micro']['f1']:.3f}, "
               f"dev {res['dev']['strict']['micro']['f1']:.3f}", file=sys.stderr)
@@ -116,6 +123,17 @@ def _section(data: dict[str, Any], set_name: str) -> list[str]:
         lines.append(f"| {name} | " + " | ".join(
             f"{bg[g]['f1']:.3f} ({bg[g]['precision']:.2f}/{bg[g]['recall']:.2f})" if g in bg else "–" for g in genres)
             + " |")
+    if any("mistake_classes" in r[set_name] for r in res.values()):
+        from nlp_minsheng.errors import MISTAKE_CLASSES
+
+        names = list(res)
+        lines += ["", "Errors by mistake class of REAL_PAGES.md (`nlp_minsheng.errors.mistake_class`; patterns "
+                      "approximate; every false positive and negative counted once):\n",
+                  "| mistake class | " + " | ".join(names) + " |", "|" + " --- |" * (len(names) + 1)]
+        for c in MISTAKE_CLASSES:
+            counts = [res[n][set_name].get("mistake_classes", {}).get(c, 0) for n in names]
+            if any(counts):
+                lines.append(f"| {c} | " + " | ".join(map(str, counts)) + " |")
     lines += ["", "Value accuracy (overlap-matched spans):\n",
               "| system | " + " | ".join(LABELS) + " |", "|" + " --- |" * (len(LABELS) + 1)]
     for name, r in res.items():

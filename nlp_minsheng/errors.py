@@ -13,6 +13,7 @@ prediction (as ``boundary`` or ``label``), not again as a miss.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -67,9 +68,78 @@ def find_errors(docs: Sequence[Document], preds: Sequence[Sequence[SpanT]]) -> l
     return out
 
 
+# The mistake classes of REAL_PAGES.md, told apart by the words around an error. The patterns are
+# approximations written for counting (an error matching none is "other"); the first match wins.
+_ACHIEVED = re.compile(r"(已|累计|实际|目前|共完成|完成了|建成|开工|完工|竣工|惠及|新增了|截至|截止|达到)[^，。；⏎]{0,8}$")
+_PROCEDURE = re.compile(r"(类|大类|代表|表决|票|候选|项目|件|涉及|其中|共|包括|名单|赞成|收回|发出)[^，。；⏎]{0,4}$")
+_COUNT_UNIT = re.compile(r"(项|件|类|名|张|票|个项目)$")
+_ACHIEVED_AFTER = re.compile(r"^[^，。；⏎]{0,6}(为任务的|已|全部完工|投入使用|完成|实际)")
+_REVIEW_GENRES = ("progress", "report", "table")  # pages that mostly report what was done
+_REPORT_DATE = re.compile(r"(截至|截止|以来|发布|时间|来源|会议|会上|上午|下午|报告|《|日电|日讯|讯|当天|近日|月份|"
+                          r"进入|季度|上半年|征集|附件|预算|两会|是.*第一次|年度)")
+_PERSON_LINE = re.compile(r"(编辑|记者|作者|来源|审核|责任编辑|通讯员|摄)[:：\s]")
+_FACILITY = re.compile(r"(小学|中学|学校|医院|幼儿园|公园|市场|广场|中心|站)$")
+_CELL = re.compile(r"⏎\s*【[^】]*】\s*(⏎|\|)|\|\s*【[^】]*】\s*\|")
+
+MISTAKE_CLASSES = (
+    "1/12 achieved progress tagged TARGET", "2 category or procedure count tagged TARGET",
+    "3/13 report or document date tagged DEADLINE", "4 table cell", "5/10 LOCATION edge inside a word or over-extended",
+    "6 contiguous names split", "7/11 bare or dateline place missed", "8 not a place tagged LOCATION",
+    "9 DEADLINE edge", "TARGET missed", "TARGET edge", "AMOUNT", "other",
+)
+
+
+def mistake_class(e: Error) -> str:
+    """The REAL_PAGES.md mistake class an error most likely belongs to (approximate, from its context)."""
+    left = e.context.split("【", 1)[0]
+    span = e.context.split("【", 1)[1].split("】", 1)[0] if "【" in e.context else ""
+    right = e.context.split("】", 1)[1] if "】" in e.context else ""
+    if _CELL.search(e.context) and e.label in ("TARGET", "AMOUNT"):
+        return "4 table cell"
+    if e.label == "AMOUNT":
+        return "AMOUNT"
+    if e.label == "TARGET":
+        if e.kind == "spurious":
+            if _ACHIEVED.search(left) or _ACHIEVED_AFTER.search(right):
+                return "1/12 achieved progress tagged TARGET"
+            if _PROCEDURE.search(left) or _COUNT_UNIT.search(span):
+                return "2 category or procedure count tagged TARGET"
+            return "1/12 achieved progress tagged TARGET" if e.genre in _REVIEW_GENRES else "other"
+        return "TARGET missed" if e.kind == "miss" else "TARGET edge"
+    if e.label == "DEADLINE":
+        if e.kind == "spurious":
+            return "3/13 report or document date tagged DEADLINE" if _REPORT_DATE.search(left + span) else "other"
+        return "9 DEADLINE edge" if e.kind in ("boundary", "label") else "other"
+    if e.label == "LOCATION":
+        if e.kind == "spurious":
+            if _PERSON_LINE.search(left) or _FACILITY.search(span) or re.fullmatch(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+", span):
+                return "8 not a place tagged LOCATION"
+            return "other"
+        if e.kind == "miss":
+            return "7/11 bare or dateline place missed"
+        if e.kind == "boundary" and e.gold and e.pred:
+            if e.pred[0] >= e.gold[0] and e.pred[1] <= e.gold[1]:
+                return "6 contiguous names split"
+            return "5/10 LOCATION edge inside a word or over-extended"
+    return "other"
+
+
+def class_table(errors: Sequence[Error]) -> str:
+    """Markdown: errors per mistake class of REAL_PAGES.md, by kind."""
+    by = Counter((mistake_class(e), e.kind) for e in errors)
+    lines = ["| mistake class (REAL_PAGES.md; patterns approximate) | " + " | ".join(KINDS) + " | total |",
+             "|" + " --- |" * (len(KINDS) + 2)]
+    for c in MISTAKE_CLASSES:
+        row = [by[(c, k)] for k in KINDS]
+        if sum(row):
+            lines.append(f"| {c} | " + " | ".join(map(str, row)) + f" | {sum(row)} |")
+    return "\n".join(lines)
+
+
 def report(errors: Sequence[Error], *, examples: int = 12) -> str:
-    """Markdown: counts by label × kind and genre × kind, then examples per label and kind."""
-    lines = ["## Errors by label and kind", "", "| label | " + " | ".join(KINDS) + " | total |",
+    """Markdown: counts by mistake class, label × kind and genre × kind, then examples per label and kind."""
+    lines = ["## Errors by mistake class", "", class_table(errors), "",
+             "## Errors by label and kind", "", "| label | " + " | ".join(KINDS) + " | total |",
              "|" + " --- |" * (len(KINDS) + 2)]
     by = Counter((e.label, e.kind) for e in errors)
     for lab in LABELS:

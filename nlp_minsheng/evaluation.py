@@ -9,6 +9,7 @@ from typing import Any
 from .corpus import Document
 from .labels import comparable_value
 from .scoring import score
+from .segment import item_core
 from .textnorm import normalize
 
 Tagger = Callable[[list[str]], list[list[tuple[int, int, str]]]]
@@ -71,14 +72,6 @@ def by_genre(docs: Sequence[Document], preds: Sequence[Sequence[tuple[int, int, 
     return out
 
 
-def _strip(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
-
-
 def _head(metric: str) -> str:
     """The head noun of a metric: its last jieba word."""
     from .words import _tokenizer
@@ -90,7 +83,8 @@ def _head(metric: str) -> str:
 def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[str, Any]:
     """Items, plan year and TARGET metric against the structure gold in ``meta``.
 
-    * items: exact item spans (whitespace-trimmed) → P/R/F1, and the share of documents whose item
+    * items: exact item spans, compared by their core (``segment.item_core``: without list marker, pipes,
+      whitespace and closing punctuation, which annotators include or not) → P/R/F1, and the share of documents whose item
       count is exact (documents with ``meta.items``);
     * plan year: share of documents with ``meta.plan_year`` (null included) where ``plan.year`` equals it;
     * metric: over the gold metrics (``meta.metrics``) whose TARGET the plan found with the same span,
@@ -101,8 +95,8 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
     for plan, doc in zip(plans, docs):
         g = by_genre.setdefault(str(doc.meta.get("genre", "?")), Counter())
         if "items" in doc.meta:
-            gold = {_strip(doc.text, s, e) for s, e, _ in doc.meta["items"]}
-            pred = {_strip(doc.text, it.start, it.end) for it in plan.items}
+            gold = {item_core(doc.text, s, e) for s, e, _ in doc.meta["items"]}
+            pred = {item_core(doc.text, it.start, it.end) for it in plan.items}
             g["tp"] += len(gold & pred)
             g["fp"] += len(pred - gold)
             g["fn"] += len(gold - pred)
@@ -141,6 +135,7 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
         "metric": {"exact": round(m_exact / m_n, 4) if m_n else None, "exact_or_head": round(m_head / m_n, 4) if m_n else None,
                    "n": m_n, "gold": m_gold},
         "by_genre": {k: {"item_f1": f1(v["tp"], v["fp"], v["fn"]), "count_exact": round(v["count_ok"] / v["n"], 4) if v["n"] else None,
+                         "metric_exact_or_head": round(v["m_head"] / v["m_n"], 4) if v["m_n"] else None,
                          "year_accuracy": round(v["year_ok"] / v["year_n"], 4) if v["year_n"] else None, "n_docs": v["n"]}
                      for k, v in sorted(by_genre.items())},
     }

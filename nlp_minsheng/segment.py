@@ -31,6 +31,13 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "circled": re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
 }
 _ENUM = re.compile(rf"(?:^|[。；;，,]\s*)([{_CN}]是)")
+# Markers of list members inside a paragraph (一是, (1), ①); group 1 is the ordinal.
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
+    "shi": re.compile(rf"([{_CN}]{{1,3}})是"),
+    "paren_num": re.compile(r"[(（](\d{1,2})[)）]"),
+    "circled": re.compile(rf"([{_CIRCLED}])"),
+}
 BOILERPLATE = re.compile(
     r"立即注册|登录|找回密码|^\s*搜索\s*$|回复|举报|首页\s*[>›»]|返回顶部|返回列表|Powered by|ICP备|发表于|阅读模式|"
     r"使用道具|快速回复|帖子地图|手机版|积分规则|Processed in|Comsenz|版权所有|打印本页|关闭窗口|分享到|上一篇|下一篇|"
@@ -100,6 +107,35 @@ def _enum_items(text: str, start: int, end: int) -> list[Segment]:
         Segment(start + a, start + b, re.split(r"[，。；,;]", para[a + 2 : b])[0][:60].strip())
         for a, b in zip(bounds, bounds[1:])
     ]
+
+
+_EDGE_TAIL = " \t\r\n|。；;，,、"
+_ROW_NUMBER = re.compile(r"\d{1,3}\s*(?:\||\n)")
+_MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►—]")
+
+
+def item_core(text: str, start: int, end: int) -> tuple[int, int]:
+    """An item's range without its list marker, pipes, whitespace and closing punctuation.
+
+    Two annotations of the same item may or may not include ``1、``/``(1)``/``一是``/``▶``/a table's row
+    number and the final ``。``/``；``: the core is what identifies the item (used by the item scorer)."""
+    while True:
+        while start < end and text[start] in " \t\r\n|":
+            start += 1
+        line = text[start:end]
+        row = _ROW_NUMBER.match(line)  # a table row's number before its first cell
+        if row and row.end() < len(line.rstrip()):
+            start += row.end()
+            continue
+        m = next((m for rx in (*HEADING_STYLES.values(), *INLINE_FAMILIES.values())
+                  if (m := rx.match(line)) and m.end() > 0), None)
+        if m is None or m.end() >= len(line.rstrip()):
+            break
+        # Some heading styles match the first character after the marker too (``01 新建``): keep it.
+        start += m.end() - (1 if m.group(0)[-1:].strip() and not _MARKER_TAIL.match(m.group(0)[-1]) else 0)
+    while end > start and text[end - 1] in _EDGE_TAIL:
+        end -= 1
+    return start, end
 
 
 def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -95,6 +95,7 @@ class ValueContext:
     plan_year: int | None = None
     region: str | None = None
     unit_hint: str | None = None
+    column_header: str | None = None  # the header cell of the table column holding the span, if any
 
 
 def _comparator(pre: str | None, *sufs: str | None) -> str:
@@ -166,8 +167,10 @@ TARGET_VERBS = (
     "帮扶", "救助", "招聘", "开发", "创建", "培育", "建立", "铺设", "修复", "整治", "更新", "更换", "种植", "植树",
     "达到", "达", "提高到", "提高", "降低", "减少", "规划", "投放", "发放", "资助", "覆盖", "受益", "新增加", "打通",
     "解决", "吸纳", "筹集", "供应", "配建", "扩容", "改善", "推广", "接种", "筛查", "体检", "慰问", "走访", "实现",
+    "新设", "设立", "配备", "配送", "推进", "开通", "新开通",
 )
 _VERB_RE = re.compile("|".join(sorted(map(re.escape, set(TARGET_VERBS)), key=len, reverse=True)))
+_VERBS = frozenset(TARGET_VERBS)
 _STOP_CHARS = "，。；;,、：:\n|！？（）()“”\"《》"
 
 
@@ -221,14 +224,67 @@ def _object_after(right: str) -> str:
     return _OBJECT_END.split(right)[0][:12]
 
 
-def target_metric(before: str, after: str) -> str | None:
-    """Verb + counted object around a quantity, within its clause.
+# Words that are not part of a counted object: modifiers before it (70周岁以上) and adverbs after it (免费).
+_LEADING_MODIFIER = re.compile(rf"^(?:[\d.%％]+|[一二三四五六七八九十百千万两]+|周岁|岁|{alternation(SUFFIX_COMPARATORS)}|"
+                               r"个|名|户|处|次|人次|场|场次|家|所|条|座|台|辆|套|张|项|间|批)$")
+_NOT_OBJECT = frozenset({"免费", "全面", "统一", "集中", "分别", "全部", "进行", "实行", "每", "均", "各", "逐步", "新",
+                         "年", "每年", "的", "等", "和", "及", "与", "并", "或"}) | frozenset(SUFFIX_COMPARATORS)
+# Administrative places counted as a scope (600个行政村配建健身器材): the metric is what they get.
+_NOUN_SUFFIX = frozenset("点站室所队中心圈网台车场馆园器机箱柜") | {"中心", "驿站", "设施", "项目", "平台", "基地"}
+_PLACE_TYPE = re.compile(r"^(?:行政村|自然村|村|村庄|社区|街道|乡镇|镇|乡|县|区|县区|县市区|市|省|地市|街镇)$")
 
-    The object may precede the number (新建口袋公园12个) or follow it (新建12个口袋公园); a rate's
-    metric is its subject (覆盖率达到95% → 覆盖率); scope words (在城区, 对全市) are not the object.
+
+def _words(text: str) -> list[str]:
+    from .words import _tokenizer
+
+    return [w for w in _tokenizer().lcut(text) if w.strip()]
+
+
+def _noun_phrase(words: list[str]) -> tuple[str, int]:
+    """The noun phrase at the start of ``words`` (whole jieba words, up to a verb) and how many words it took."""
+    k = 0
+    while k < len(words) and _LEADING_MODIFIER.match(words[k]):
+        k += 1
+    end = k
+    while end < len(words) and words[end] not in _NOT_OBJECT:
+        if words[end] in _VERBS:
+            # A verb glued to a noun suffix is a noun (服务+点, 救助+站): the phrase goes on.
+            if end + 1 < len(words) and words[end + 1] in _NOUN_SUFFIX:
+                end += 2
+                continue
+            break
+        end += 1
+    return "".join(words[k:end])[:14], end
+
+
+def target_metric(before: str, after: str) -> str | None:
+    """Verb + counted object of a quantity, within its clause (never across a line or inside a word).
+
+    The object is the noun phrase after the measure word when there is one (改造城关区17个老旧小区 →
+    改造老旧小区; 为3200名70周岁以上独居老人免费安装… → 独居老人), else the one before (新建口袋公园12个 →
+    新建口袋公园); a scope of administrative places counts what they get (600个行政村配建健身器材 →
+    配建健身器材); places, persons and list members before the number never become the object.
     """
-    left = _CLAUSE_STOP.split(_clean(before) if before else "")[-1]
-    right = _CLAUSE_STOP.split(_clean(after) if after else "")[0]
+    # The clause is cut before cleaning: cleaning strips the line break that ends it.
+    left = _clean(_CLAUSE_STOP.split(before)[-1]) if before else ""
+    right = _clean(_CLAUSE_STOP.split(after)[0]) if after else ""
+    words = _words(right) if right.strip() else []
+    obj, used = _noun_phrase(words)
+    if obj and _PLACE_TYPE.match(obj):
+        rest = words[used:]
+        verb = next((i for i, w in enumerate(rest) if w in _VERBS), None)
+        if verb is not None:
+            got, _ = _noun_phrase(rest[verb + 1:])
+            if got:
+                return rest[verb] + got
+    if obj:
+        verbs = list(_VERB_RE.finditer(left))
+        return (verbs[-1].group(0) if verbs else "") + obj
+    return _metric_before(left, right)
+
+
+def _metric_before(left: str, right: str) -> str | None:
+    """The metric read before the quantity (新建口袋公园12个 → 新建口袋公园; 覆盖率达到95% → 覆盖率)."""
     verbs = list(_VERB_RE.finditer(left))
     if verbs and verbs[-1].group(0) in _RATE_VERBS and left[: verbs[-1].start()].strip():
         verbs = []  # 签约服务率达到100%: the subject is the metric
@@ -488,7 +544,12 @@ def amount_value(span: str, ctx: ValueContext) -> AmountValue | None:
 
 
 def target_value(span: str, ctx: ValueContext) -> TargetValue | None:
-    return normalize_target(span, before=ctx.before, after=ctx.after)
+    value = normalize_target(span, before=ctx.before, after=ctx.after)
+    if value is not None and ctx.column_header and value["metric"] is None:
+        # A bare number in a table counts what its column header names (改造户数, 涉及行政村).
+        header = re.sub(r"[(（][^)）]*[)）]", "", _clean(ctx.column_header)).strip()
+        value["metric"] = header or None
+    return value
 
 
 def deadline_value(span: str, ctx: ValueContext) -> DeadlineValue | None:
