@@ -33,6 +33,35 @@ def _table(scores: dict[str, Any] | None, title: str) -> str:
     return "\n".join(lines)
 
 
+DEV_TITLES = {"dev-real": "Frozen real-shaped dev set (split dev-real: 30 pages written from real pages; never trained on)",
+              "dev": "Frozen realistic dev set (split dev: 42 pages written from descriptions; never trained on)"}
+
+
+def _dev_tables(meta: dict[str, Any]) -> str:
+    """Both frozen dev sets, the real-shaped one first; the one that picked the best epoch says so."""
+    chosen = meta.get("data", {}).get("dev_split", "dev")
+    scores = {chosen: meta.get("dev_scores"), meta.get("data", {}).get("other_dev_split", ""): meta.get("other_dev_scores")}
+    return "\n".join(_table(scores.get(k), DEV_TITLES[k] + (" — selects the best epoch" if k == chosen else ""))
+                     for k in ("dev-real", "dev") if scores.get(k) or k == chosen)
+
+
+def _retrain(meta: dict[str, Any]) -> str:
+    """A model made by ``retrain``: the corrections it learned from and its comparison with the old model."""
+    r = meta.get("retrain")
+    if not r:
+        return ""
+    lines = ["## Retrain\n", f"Warm start from `{r['teacher_init']}` on the corrections {', '.join(r['correction_files'])} "
+             f"({r['corrections']}); compared with `{r['old']}` on {r['date']} "
+             "(95% paired bootstrap interval of new − old over documents):\n"]
+    for name, labs in r["comparison"].items():
+        lines += [f"**{name}**\n", "| label | old | new | Δ | interval |", "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {lab} | {c['old']:.3f} | {c['new']:.3f} | {c['diff']:+.3f} | [{c['low']:+.3f}, {c['high']:+.3f}] |"
+                  for lab, c in labs.items()]
+        lines.append("")
+    lines.append("Worse beyond noise on: " + (", ".join(r["worse"]) or "nothing") + ".\n")
+    return "\n".join(lines)
+
+
 def _settings(meta: dict[str, Any]) -> str:
     p = meta.get("pipeline", {})
     text = (f"window {p.get('max_length', 512)} tokens, LOCATION word-edge snapping "
@@ -169,10 +198,10 @@ grammar edge repair) on the {meta.get('scored', {}).get('runtime') or 'torch'} r
 {meta.get('scored', {}).get('package_version', meta['package_version'])}
 (`python -m training.train --rescore DIR` recomputes them for unchanged weights).
 
+{_dev_tables(meta)}
 {_table(meta.get('test_scores'), 'Frozen real test document(s)')}
 {_table(meta.get('heldout_scores'), 'Held-out synthetic documents (set B: tables and progress reports, never trained on)')}
-{_table(meta.get('dev_scores'), 'Frozen realistic dev set (early stopping and model selection)')}
-"""
+{_retrain(meta)}"""
     if cv:
         text += "\n## Cross-validation by document (leave one real document out)\n\n" + cv.get("markdown", "") + "\n"
     else:
