@@ -2,7 +2,7 @@
 
     python eval/benchmark.py [--chars 200000] [--out eval/benchmark.json]
 
-Configurations: the default model (minsheng-ner-v2's int8 ONNX export on ONNX Runtime), the
+Configurations: the default model (minsheng-ner-v3's int8 ONNX export on ONNX Runtime), the
 same weights on torch fp32, the previous model v1, the pipeline without the encoder (spans
 replayed), the regex baseline and jieba's POS tagger (speed reference only).
 
@@ -30,13 +30,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "eval" / "benchmark.json"
-DEFAULT = "models/minsheng-ner-v2-int8"
-TEACHER = "models/minsheng-ner-v2"
+DEFAULT = "models/minsheng-ner-v3-int8"
+TEACHER = "models/minsheng-ner-v3"
+PREVIOUS = "models/.archive/minsheng-ner-v2-int8"  # not in git (history keeps it): timed where restored
 
 CONFIGS = [
     # name, options for the child
-    ("default: v2 int8, ONNX Runtime (minsheng-ner-v2-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
-    ("v2 fp32, torch (minsheng-ner-v2, the same weights)", {"model": TEACHER, "runtime": "torch"}),
+    ("default: v3 int8, ONNX Runtime (minsheng-ner-v3-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
+    ("v3 fp32, torch (minsheng-ner-v3, the same weights)", {"model": TEACHER, "runtime": "torch"}),
+    ("previous default v2 int8, ONNX Runtime (minsheng-ner-v2-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
     # Archived models are not in git (history keeps them): timed only where restored into models/.archive/.
     ("previous model v1 (4 layers) fp32, torch", {"model": "models/.archive/minsheng-ner-v1", "runtime": "torch"}),
     ("pipeline steps without the model (default model's spans replayed)", {"model": DEFAULT, "replay": True}),

@@ -36,7 +36,7 @@ def models() -> dict[str, tuple[str, dict[str, Any]]]:
     from nlp_minsheng.pipeline import DEFAULT_MODEL_NAME
 
     teacher = json.loads((ROOT / "models" / DEFAULT_MODEL_NAME / "meta.json").read_text(encoding="utf-8"))
-    teacher_name = Path(teacher.get("exported_from", "minsheng-ner-v2")).name
+    teacher_name = Path(teacher["exported_from"]).name
     return {"teacher": (str(ROOT / "models" / teacher_name), {"runtime": "torch"}),
             "default": (str(ROOT / "models" / DEFAULT_MODEL_NAME), {"runtime": "onnx"})}
 

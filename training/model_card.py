@@ -85,14 +85,21 @@ def _weights(out: Path, meta: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _train_command(meta: dict[str, Any]) -> str:
+    cfg = meta.get("config", {})
+    recipe = cfg.get("recipe") or "training/configs/default.yaml"
+    first = (f"# first the model it warm-starts from: {cfg['init_model']}\n" if cfg.get("init_model") else "")
+    return first + f"python -m training.train --config {recipe}   # the weights"
+
+
 def _command(meta: dict[str, Any]) -> str:
     if meta.get("exported_from"):
-        return ("python -m training.train --config training/configs/default.yaml   # the weights\n"
+        return (_train_command(meta) + "\n"
                 f"python -m training.export_onnx models/{meta['exported_from']} models/{meta['model_version']} "
                 "--prune-vocab")
     if meta.get("distilled"):
         return "python -m training.distil --config training/configs/student.yaml"
-    return "python -m training.train --config training/configs/default.yaml"
+    return _train_command(meta)
 
 
 def _distilled(meta: dict[str, Any]) -> str:

@@ -241,7 +241,8 @@ def rescore(model_dir: Path) -> dict[str, Any]:
     cfg = TrainConfig(corpus=meta["config"]["corpus"], test_ids=meta["config"]["test_ids"])
     by_id = {d.id: d for d in load_docs(cfg)}
     pipe = Pipeline.from_pretrained(model_dir)  # the default runtime: the int8 ONNX graph when there is one
-    for key, ids in (("dev_scores", "dev_docs"), ("test_scores", "test_docs"), ("heldout_scores", "heldout_docs")):
+    for key, ids in (("dev_scores", "dev_docs"), ("other_dev_scores", "other_dev_docs"), ("test_scores", "test_docs"),
+                     ("heldout_scores", "heldout_docs")):
         docs = [by_id[i] for i in meta["data"].get(ids, []) if i in by_id]
         meta[key] = _brief(evaluate(pipeline_tagger(pipe), docs)) if docs else None
     meta["scored"] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__,
