@@ -165,6 +165,11 @@ def _first_difference(got: str, expected: str) -> str:
     return f"at char {i}: got {got[max(0, i - 15):i + 15]!r}, expected {expected[max(0, i - 15):i + 15]!r}"
 
 
+def same_text_problem(text: str, original: str, name: str) -> str | None:
+    """``None`` when stripping the markup gave the original page byte for byte, else where it differs."""
+    return None if text == original else f"stripped text differs from {name}: {_first_difference(text, original)}"
+
+
 def build(check_only: bool = False, only: str = "") -> int:
     errors = 0
     out: dict[str, list[dict]] = {"seeds": [], "synthetic": [], **{k: [] for k in PAIRED}}
@@ -197,16 +202,16 @@ def build(check_only: bool = False, only: str = "") -> int:
                     print(f"{path}: expected the written page {raw}, not found")
                     errors += 1
                     continue
-                original = raw.read_text(encoding="utf-8")
-                if text != original:
-                    print(f"{path}: stripped text differs from {raw.name}: {_first_difference(text, original)}")
+                problem = same_text_problem(text, raw.read_text(encoding="utf-8"), raw.name)
+                if problem:
+                    print(f"{path}: {problem}")
                     errors += 1
                     continue
             if kind == "seeds":
                 src = seed_source(doc_id)
-                original = src.read_text(encoding="utf-8")
-                if text != original:
-                    print(f"{path}: stripped text differs from {src.name}: {_first_difference(text, original)}")
+                problem = same_text_problem(text, src.read_text(encoding="utf-8"), src.name)
+                if problem:
+                    print(f"{path}: {problem}")
                     errors += 1
                     continue
                 meta["source"] = src.name

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 from nlp_minsheng.markup import parse_markup
-from training.build_corpus import _first_difference, span_problems
+from training.build_corpus import same_text_problem, span_problems
 
 
 def check_folder(folder: Path, raw_dir: Path) -> tuple[int, Counter]:
@@ -28,17 +28,13 @@ def check_folder(folder: Path, raw_dir: Path) -> tuple[int, Counter]:
         try:
             text, spans = parse_markup(path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            print(f"{path}: {exc}")
-            errors += 1
-            continue
-        original = raw.read_text(encoding="utf-8")
-        if text != original:
-            print(f"{path}: stripped text differs from {raw.name}: {_first_difference(text, original)}")
-            errors += 1
-            continue
-        for p in span_problems(text, spans):
+            text, spans, problems = "", [], [str(exc)]
+        else:
+            problem = same_text_problem(text, raw.read_text(encoding="utf-8"), raw.name)
+            problems = [problem] if problem else span_problems(text, spans)
+        for p in problems:
             print(f"{path}: {p}")
-            errors += 1
+        errors += len(problems)
         counts.update(lab for _, _, lab in spans)
         counts["pages"] += 1
     return errors, counts
