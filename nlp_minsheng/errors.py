@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .corpus import Document
 from .labels import LABELS
+from .textnorm import is_pinyin
 
 KINDS = ("miss", "spurious", "boundary", "label")
 SpanT = tuple[int, int, str]
@@ -112,7 +113,7 @@ def mistake_class(e: Error) -> str:
         return "9 DEADLINE edge" if e.kind in ("boundary", "label") else "other"
     if e.label == "LOCATION":
         if e.kind == "spurious":
-            if _PERSON_LINE.search(left) or _FACILITY.search(span) or re.fullmatch(r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+", span):
+            if _PERSON_LINE.search(left) or _FACILITY.search(span) or is_pinyin(span):
                 return "8 not a place tagged LOCATION"
             return "other"
         if e.kind == "miss":

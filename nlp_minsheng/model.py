@@ -258,12 +258,12 @@ def load_classifier(path: str | Path, *, runtime: str = "auto", quantize: str | 
         if quantize not in (None, "int8"):
             raise ValueError(f"the ONNX graph is already int8; quantize must be None, got {quantize!r}")
         return OnnxClassifier(path, threads=threads, **kwargs)
-    require("torch", "runtime='torch'")
+    classifier = load_token_classifier(path, quantize=quantize, **kwargs)  # checks the torch extra
     if threads:
         import torch
 
         torch.set_num_threads(threads)
-    return load_token_classifier(path, quantize=quantize, **kwargs)
+    return classifier
 
 
 def load_token_classifier(path: str | Path, *, quantize: str | None = None, **kwargs: Any) -> TokenClassifier:

@@ -57,7 +57,7 @@ class NormalizedText:
 _SYLLABLE = re.compile(r"^(?:[zcs]h|[bpmfdtnlgkhjqxzcsryw])?[aeiouv]{1,3}(?:ng|n|r)?$")
 
 
-def _is_pinyin(s: str) -> bool:
+def is_pinyin(s: str) -> bool:
     # Tone-marked syllables are unambiguous; bare ones must look like pinyin.
     return any(c in _TONE for c in s) or bool(_SYLLABLE.match(s))
 
@@ -105,7 +105,7 @@ def normalize(text: str, *, to_simplified: bool = True) -> NormalizedText:
         if decoded != m.group(0):
             edits.append((m.start(), m.end(), decoded.replace("\xa0", " ")))
     for m in _PINYIN.finditer(text):
-        if _is_pinyin(m.group(1)):
+        if is_pinyin(m.group(1)):
             edits.append((m.start(), m.end(), _DELETE))
     edits.sort()
     pos = 0
