@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .grammar import RANGE_SEPARATORS
+from .numbers import parse_number
 from .tables import pipe_cells, text_lines
 
 _CN = "一二三四五六七八九十"
@@ -30,7 +31,6 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
     "circled": re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
 }
-_ENUM = re.compile(rf"(?:^|[。；;，,]\s*)([{_CN}]是)")
 # Markers of list members inside a paragraph (一是, (1), ①); group 1 is the ordinal.
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
@@ -38,6 +38,15 @@ INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
     "paren_num": re.compile(r"[(（](\d{1,2})[)）]"),
     "circled": re.compile(rf"([{_CIRCLED}])"),
 }
+_BOUNDARY = ":：。；;，,!！?？ \t\n"
+_MAX_MEMBER = 600  # characters between two markers of one inline list
+# Lagging work, problems, reasons: a list introduced by these is not the plan's items.
+_LAGGING = re.compile(r"偏慢|滞后|落后|缓慢|问题|困难|不足|差距|短板|原因|措施|做法|经验")
+# Words that introduce the plan's list; 为/是/有/如下 only with a colon.
+_INTRO = re.compile(r"(?:包括|包含|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
+_STATED = re.compile(rf"(\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:件|项|个方面|个)[^,，。;；:：\n]{{0,6}}?(?:实事|工程|项目)")
+_PLAN_NAMED = re.compile(r"实事|项目|工程|民生")
+_ETC = re.compile(r"等(?:方面|领域|项目|工程|内容|实事)?\s*$")
 BOILERPLATE = re.compile(
     r"立即注册|登录|找回密码|^\s*搜索\s*$|回复|举报|首页\s*[>›»]|返回顶部|返回列表|Powered by|ICP备|发表于|阅读模式|"
     r"使用道具|快速回复|帖子地图|手机版|积分规则|Processed in|Comsenz|版权所有|打印本页|关闭窗口|分享到|上一篇|下一篇|"
@@ -53,6 +62,8 @@ BOILERPLATE = re.compile(
 RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|往期回顾)")
 # A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
 _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|类\s*[:：]?\s*$")
+# The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
+_FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序)$")
 _YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
 
 
@@ -97,16 +108,134 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     return items or None
 
 
-def _enum_items(text: str, start: int, end: int) -> list[Segment]:
-    para = text[start:end]
-    marks = [m.start(1) for m in _ENUM.finditer(para)]
-    if len(marks) < 2:
-        return []
-    bounds = marks + [len(para)]
-    return [
-        Segment(start + a, start + b, re.split(r"[，。；,;]", para[a + 2 : b])[0][:60].strip())
-        for a, b in zip(bounds, bounds[1:])
-    ]
+def _ordinal(family: str, token: str) -> int:
+    if family == "circled":
+        return _CIRCLED.index(token) + 1
+    value = int(token) if token.isdigit() else parse_number(token)
+    return int(value) if value is not None else -1
+
+
+def _sentence_end(text: str, start: int, stop: int) -> int:
+    """The end of the sentence that starts at ``start`` (after its 。), at most ``stop``."""
+    k = text.find("。", start, stop)
+    return stop if k < 0 else k + 1
+
+
+def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segment]:
+    """Numbered members inside running text (一是…二是…, (1)…(2)…, ①…②…), possibly across line breaks.
+
+    A family makes a list only when its markers (at a line start or after a clause boundary) run 1, 2, 3 …
+    in order; the last member ends with its sentence.  A list introduced as lagging work or problems
+    (推进偏慢的项目主要有：一是…) is not the plan's items."""
+    items: list[Segment] = []
+    for family, rx in INLINE_FAMILIES.items():
+        marks: list[tuple[int, int, int]] = []  # (ordinal, marker start, content line end)
+        for s, e, _ in content:
+            for m in rx.finditer(text, s, e):
+                if m.start() == s or text[m.start() - 1] in _BOUNDARY:
+                    marks.append((_ordinal(family, m.group(1)), m.start(), e))
+        runs: list[list[tuple[int, int, int]]] = []
+        for mark in marks:
+            if mark[0] == 1:
+                runs.append([mark])
+            elif runs and mark[0] == runs[-1][-1][0] + 1 and mark[1] - runs[-1][-1][1] < _MAX_MEMBER:
+                runs[-1].append(mark)
+        for run in runs:
+            if len(run) < 2 or _LAGGING.search(text[max(0, run[0][1] - 40) : run[0][1]]):
+                continue
+            starts = [m[1] for m in run] + [_sentence_end(text, run[-1][1], run[-1][2])]
+            items += [_member(text, a, b) for a, b in zip(starts, starts[1:])]
+        if items:
+            return items
+    return items
+
+
+def _member(text: str, start: int, end: int) -> Segment:
+    while end > start and text[end - 1] in _EDGE_TAIL:
+        end -= 1
+    core_start, _ = item_core(text, start, end)
+    return Segment(start, end, re.split(r"[,，。;；:：]", text[core_start:end])[0][:60].strip())
+
+
+def _stated_count(text: str, start: int) -> int | None:
+    """The number of items the page states just before ``start`` (十件民生实事, 16项惠民实事, 10个方面民生实事)."""
+    found = list(_STATED.finditer(text, max(0, start - 240), start))
+    return _ordinal("", found[-1].group(1)) if found else None
+
+
+def _split_members(text: str, start: int, stop: int, sep: str) -> list[tuple[int, int]]:
+    bounds, a = [], start
+    for k in range(start, stop):
+        if text[k] in sep:
+            bounds.append((a, k))
+            a = k + 1
+    bounds.append((a, stop))
+    return [(a, b) for a, b in bounds if text[a:b].strip()]
+
+
+def _sentence_before(text: str, line_start: int, pos: int) -> str:
+    """The part of the sentence before ``pos`` (from the last 。 or the line start)."""
+    k = text.rfind("。", line_start, pos)
+    return text[max(line_start, k + 1, pos - 60) : pos]
+
+
+def _list_members(text: str, start: int, stop: int, sep: str, n: int | None) -> list[tuple[int, int]]:
+    """Members of a list that starts at ``start``, separated by ``sep``, in the line ending at ``stop``.
+
+    A 。 list runs to the line's end.  A ； or 、 list ends with its sentence; as a member may hold a 。 of
+    its own, with a stated count ``n`` it ends at the first 。 where the count is reached."""
+    if sep == "。":
+        return _split_members(text, start, stop, sep)
+    first: list[tuple[int, int]] | None = None
+    k = start
+    while k < stop:
+        k = _sentence_end(text, k, stop)
+        members = _split_members(text, start, k, sep)
+        if first is None:
+            first = members
+        if n is None or len(members) >= n - (0 if sep == "、" else 1):
+            return members
+    return first or []
+
+
+def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Segment]:
+    """A list after an introducing word (包括：A；B；C / 具体为：A。B。C / 为：⏎A⏎B), guarded by what the page says.
+
+    Members are separated by ；, by 。, by line, or by 、 (only when the page states exactly that many
+    items: a 、 list is also how a sentence names a few examples).  Without a stated count only a ； list
+    after a colon that names the plan (实事, 项目 …) counts; with one, the members must number the stated
+    count (one more or less for ；, 。 and lines: a page may split one item in two)."""
+    for idx, (s, e, _) in enumerate(content):
+        for m in _INTRO.finditer(text, s, e):
+            before = _sentence_before(text, s, m.start())
+            if _LAGGING.search(before):
+                continue
+            n = _stated_count(text, m.start())
+            colon = text[m.end() - 1] in ":："
+            if not text[m.end() : e].strip():  # the intro ends its line: one member per following line
+                if n is None or not colon or idx + n >= len(content) + 1:
+                    continue
+                lines = content[idx + 1 : idx + 1 + n]
+                if len(lines) == n and all(len(ln.strip()) >= 4 for _, _, ln in lines):
+                    return [_member(text, a, b) for a, b, _ in lines]
+                continue
+            for sep in (";；", "。", "、"):
+                members = _list_members(text, m.end(), e, sep, n)
+                if sep == "、":
+                    ok = n is not None and len(members) == n
+                    if ok:  # the last member ends before 等 / 等方面 …
+                        a, b = members[-1]
+                        while b > a and text[b - 1] in _EDGE_TAIL:
+                            b -= 1
+                        cut = _ETC.search(text, a, b)
+                        members[-1] = (a, cut.start() if cut else b)
+                elif n is not None:
+                    ok = abs(len(members) - n) <= 1 and len(members) >= 2
+                else:
+                    ok = sep != "。" and colon and len(members) >= 3 and bool(_PLAN_NAMED.search(before))
+                if ok:
+                    return [_member(text, a, b) for a, b in members]
+    return []
 
 
 _EDGE_TAIL = " \t\r\n|。；;，,、"
@@ -158,6 +287,21 @@ _NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关�
 _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|惠民工程|民生工程")
 
 
+_TABLE_NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注|附件|附表|来源|资料来源)\s*\d?\s*[:：]")
+
+
+def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) -> None:
+    """A number alone on its line is a row number (of a table flattened one cell per line) only when a
+    cell that is not a number follows it and the row numbers run 1, 2, 3 …; other lone numbers are cells."""
+    expected = 1
+    for idx in sorted(i for i, st in styles.items() if st == "lone_num"):
+        nxt = content[idx + 1][2].strip() if idx + 1 < len(content) else ""
+        if int(content[idx][2]) == expected and nxt and not re.fullmatch(r"[\d.%％]+", nxt):
+            expected += 1
+        else:
+            del styles[idx]
+
+
 def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "") -> list[Segment]:
     """Items introduced by a heading style used at least twice (the first such style is the item level;
     a level whose headings group items — 民生保障类(4项) — hands over to the style inside it; in a
@@ -170,6 +314,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
             if style != skip and rx.match(line):
                 styles[idx] = style
                 break
+    _row_numbers(content, styles)
     # A section about problems, next steps or requirements hides its own sub-headings, up to the
     # next heading of its level, and ends the item before it.
     dead: set[int] = set()
@@ -199,7 +344,13 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
             if len(inner) >= 2:
                 return inner
     outer: list[int] = []
-    if sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2 and len(candidates) > 1:
+    if all(_FRAME.match(_title(content[i][2], style)) for i in found[style]):
+        # Sections that frame the document (一、工作目标 二、重点任务) are never items; the items, if any,
+        # are the next level's headings inside them.
+        if len(candidates) == 1:
+            return []
+        outer, style = found[style], candidates[1][1]
+    elif sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2 and len(candidates) > 1:
         outer, style = found[style], candidates[1][1]
     # Lines that group items (医疗卫生类, 民生保障类(4项)) end the item before them too.
     groups = [i for i, (_, _, line) in enumerate(content) if _GROUP.search(line) and len(line.strip()) <= 20]
@@ -215,6 +366,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
             # item before it (news pages go on with quotes and background after the list).
             longest = max(b - a for a, b in bounds)
             last = min(last, idx + longest)
+            if style == "lone_num":  # a flattened table's last row ends before a note under the table
+                last = next((j - 1 for j in range(idx + 1, last + 1) if _TABLE_NOTE.match(content[j][2])), last)
         bounds.append((idx, last))
     items = []
     for idx, last in bounds:
@@ -238,7 +391,9 @@ def segment(text: str) -> list[Segment]:
     a page that only reports on a plan has no items.
     """
     content = _content_lines(text)
-    if not content or _SOLICIT.search(" ".join(line for _, _, line in content[:3])):
+    # A call for proposals says so in its first lines, or in a title line (short, no sentence) after site chrome.
+    if not content or _SOLICIT.search(" ".join(line for _, _, line in content[:3])) or any(
+            len(line.strip()) <= 40 and "。" not in line and _SOLICIT.search(line) for _, _, line in content[:6]):
         return []  # a call for proposals lists what may be proposed, not the plan's items
     table = _table_items(content)
     items = _heading_items(text, content)
@@ -247,8 +402,8 @@ def segment(text: str) -> list[Segment]:
         return items
     if table:
         return table
-    # No headings: 一是…二是… inside paragraphs.
-    return [seg for s, e, _ in content for seg in _enum_items(text, s, e)]
+    # No headings: numbered members inside paragraphs (一是…二是…, (1)…, ①…), else a list after an introducing word.
+    return _inline_items(text, content) or _introduced_items(text, content)
 
 
 def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:

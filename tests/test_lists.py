@@ -1,9 +1,7 @@
 """The list grammar (items) and the counted object (metric) on the forms real pages use (the items issue).
 
 Made-up cases in the forms of real pages; each must give the stated items / the metric must hold the head.
-Forms the segmentation does not read yet are strict xfails: a list grammar that reads them (branch
-``wip/list-grammar``) raised item F1 on the real-shaped training pages from 0.34 to 0.61 but lowered the
-held-out real-shaped dev set from 0.526 to 0.463, so it is not merged."""
+"""
 
 from __future__ import annotations
 
@@ -41,17 +39,27 @@ ITEM_CASES = [
     ("partial mention", "要重点推进老旧小区改造、停车场建设等民生项目", 0),
     ("progress without list", "截至9月底，10件民生实事已完成6件，其余4件正在推进", 0),
     ("an incomplete 、 list", "今年10件民生实事包括：城区学校扩容、农村公路提档等。", 0),
+    # Variants of our own (forms of the real-shaped training pages).
+    ("a complete 、 list ending in 等方面", "市政府承诺办好四件实事，内容包括新建幼儿园、改造背街小巷、新增停车位、建设养老服务站等方面。"
+     "调研表明进展顺利。", 4),
+    ("a ；list whose member holds a 。", "今年确定的4个方面民生实事包括：新建幼儿园3所；解决1.2万人饮水问题。推进城乡供水一体化；"
+     "改造背街小巷8条；新建公厕20座。", 4),
+    ("sentences after 具体是, one more than stated", "3项惠民实事具体是：新建公园2个。改造小区9个。新建食堂3个，改造5个。"
+     "新增路灯600盏。\n", 4),
+    ("lagging work listed with 一是", "目前推进偏慢的项目主要有：一是农村校舍维修改造，二是农村清洁工程，三是城镇保障性安居工程。", 0),
+    ("a ；list without a stated count or plan word", "会议要求：加强领导；落实责任；强化督查。", 0),
+    ("flattened table whose cells are numbers too",
+     "序号\n\n项目名称\n\n满意\n\n基本满意\n\n1\n\n城乡学校扩容\n\n29\n\n2\n\n2\n\n老旧小区改造\n\n27\n\n4\n\n"
+     "3\n\n农贸市场改造\n\n30\n\n1\n\n注：应到33人，实到31人。\n", 3),
+    ("frame sections hand over to the items inside", "一、工作目标\n聚焦民生，办好实事。\n二、重点任务\n1、城乡学校扩容工程。投资4260万元。\n"
+     "2、全民健康守护工程。投资1850万元。\n", 2),
+    ("frame sections with nothing inside", "一、各乡镇考评排名\n大沙镇排在前三位。\n二、项目推进情况\n全县推进总体顺利。\n", 0),
+    ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
+     "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
 
 
-NOT_YET = {"semicolon list after 包括", "分别是 with semicolons", "具体为 with semicolons",
-           "a complete 、 list of the stated N", "inline (1) in one paragraph", "circled numbers", "一是 in one paragraph",
-           "一是 across a line break", "one member per line after 具体为"}
-_XFAIL = pytest.mark.xfail(strict=True, reason="not read by the merged segmentation (see module doc)")
-
-
-@pytest.mark.parametrize(("form", "text", "n"), [pytest.param(*c, marks=_XFAIL) if c[0] in NOT_YET else c
-                                                  for c in ITEM_CASES], ids=[c[0] for c in ITEM_CASES])
+@pytest.mark.parametrize(("form", "text", "n"), ITEM_CASES, ids=[c[0] for c in ITEM_CASES])
 def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
     nt = normalize(text).text
     items = segment(nt)
