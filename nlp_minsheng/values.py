@@ -171,7 +171,7 @@ TARGET_VERBS = (
 )
 _VERB_RE = re.compile("|".join(sorted(map(re.escape, set(TARGET_VERBS)), key=len, reverse=True)))
 _VERBS = frozenset(TARGET_VERBS)
-_STOP_CHARS = "，。；;,、：:\n|！？（）()“”\"《》"
+_STOP_CHARS = "，。；;,、：:\n|！？（）()《》"  # quotes stay inside a clause: 打通“断头路”9条
 
 
 def normalize_target(text: str, *, before: str = "", after: str = "", unit_hint: str | None = None) -> TargetValue | None:
@@ -212,7 +212,7 @@ _SCOPE = re.compile(r"^(?:在|对|为|给|向)?(?:全市|全区|全县|全镇|�
 _SUBJECT_END = re.compile(alternation([w for w in PREFIX_COMPARATORS if len(w) > 1 or w == "达"]
                                       + ["提高到", "提升至", "缩短至"]))
 # Words closing an object before its quantity (车位不少于, 人数达), stripped from the metric.
-_OBJECT_TAIL = re.compile(rf"(?:{PREFIX_RE}|为|共|计|合计|总数|数量|人数|面积|规模)+$")
+_OBJECT_TAIL = re.compile(rf"(?:{PREFIX_RE}|为|共|计|合计|总数|数量|人数|规模)+$")
 
 
 _OBJECT_END = re.compile(r"[，。；、和及与并的等]|" + _VERB_RE.pattern)
@@ -228,6 +228,7 @@ def _object_after(right: str) -> str:
 _LEADING_MODIFIER = re.compile(rf"^(?:[\d.%％]+|[一二三四五六七八九十百千万两]+|周岁|岁|{alternation(SUFFIX_COMPARATORS)}|"
                                r"个|名|户|处|次|人次|场|场次|家|所|条|座|台|辆|套|张|项|间|批)$")
 _NOT_OBJECT = frozenset({"免费", "全面", "统一", "集中", "分别", "全部", "进行", "实行", "每", "均", "各", "逐步", "新",
+                         "将", "计划", "陆续", "已", "已经", "正在", "预计", "力争", "确保",
                          "年", "每年", "的", "等", "和", "及", "与", "并", "或"}) | frozenset(SUFFIX_COMPARATORS)
 # Administrative places counted as a scope (600个行政村配建健身器材): the metric is what they get.
 _NOUN_SUFFIX = frozenset("点站室所队中心圈网台车场馆园器机箱柜") | {"中心", "驿站", "设施", "项目", "平台", "基地"}
@@ -240,18 +241,27 @@ def _words(text: str) -> list[str]:
     return [w for w in _tokenizer().lcut(text) if w.strip()]
 
 
+def _joins_nouns(words: list[str], i: int, k: int) -> bool:
+    """和/及/与 between two nouns of one object (辅道及人行道), not before another quantity (3个公园和5个广场)."""
+    return (words[i] in ("和", "及", "与") and i > k and i + 1 < len(words)
+            and not _LEADING_MODIFIER.match(words[i + 1]) and words[i + 1] not in _NOT_OBJECT)
+
+
 def _noun_phrase(words: list[str]) -> tuple[str, int]:
     """The noun phrase at the start of ``words`` (whole jieba words, up to a verb) and how many words it took."""
     k = 0
     while k < len(words) and _LEADING_MODIFIER.match(words[k]):
         k += 1
     end = k
-    while end < len(words) and words[end] not in _NOT_OBJECT:
+    while end < len(words) and (words[end] not in _NOT_OBJECT or _joins_nouns(words, end, k)):
         if words[end] in _VERBS:
             # A verb glued to a noun suffix is a noun (服务+点, 救助+站): the phrase goes on.
             if end + 1 < len(words) and words[end + 1] in _NOUN_SUFFIX:
                 end += 2
                 continue
+            # An action closing the clause names what is done to the object (消防设施+改造): it stays.
+            if end + 1 == len(words) and end > k:
+                end += 1
             break
         end += 1
     return "".join(words[k:end])[:14], end

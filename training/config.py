@@ -51,6 +51,12 @@ class TrainConfig(YamlConfig):
     weights: dict[str, float] = field(default_factory=dict)
     # Share of the documents matching no weight prefix trained each epoch (a replay sample of the old corpus).
     replay: float = 1.0
+    # Warm start only: the embeddings and this many bottom encoder layers stay fixed (keeps what the
+    # shipped model knows, and trains faster).
+    freeze_layers: int = 0
+    # Warm start only: also try the weights (1-α)·start + α·trained for each α (weight-space ensembling,
+    # "WiSE-FT"); the selecting dev set picks α (1.0 = the trained weights).
+    wise_alphas: list[float] = field(default_factory=list)
     num_layers: int = 4
     max_length: int = 256  # tokens per training window, including <s> and </s>
     overlap: int = 32

@@ -111,7 +111,8 @@ def render(report: dict[str, Any]) -> str:
     lines += ["## Gain against minutes (real-shaped dev set, fp32 candidate after each epoch)", "",
               "| epoch | minutes | strict micro F1 |", "| --- | --- | --- |",
               f"| 0 (the shipped model, int8) | 0.0 | {report['curve_start']:.3f} |" if report.get("curve_start") is not None else ""]
-    lines += [f"| {h['epoch']} | {h['minutes']:.1f} | {h['dev_strict_f1']:.3f} |" for h in report["train"]["history"]
+    lines += [f"| {h.get('epoch') or 'mix α=' + str(h.get('wise_alpha'))} | {h['minutes']:.1f} | "
+              f"{h['dev_strict_f1']:.3f} |" for h in report["train"]["history"]
               if h.get("dev_strict_f1") is not None]
     worse = report["worse"]
     lines += ["", "Verdict: the candidate is " + ("NOT worse beyond document noise (95% paired bootstrap over documents) "

@@ -109,8 +109,14 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
             num_hidden_layers=cfg.num_layers, hidden_dropout_prob=cfg.dropout,
             attention_probs_dropout_prob=cfg.dropout, dtype=torch.float32,
         )
+    start_state = ({k: v.detach().clone() for k, v in model.state_dict().items()}
+                   if cfg.init_model and cfg.wise_alphas else None)
+    if cfg.init_model and cfg.freeze_layers:
+        frozen = ("bert.embeddings.", *(f"bert.encoder.layer.{i}." for i in range(cfg.freeze_layers)))
+        for n, p in model.named_parameters():
+            p.requires_grad = not n.startswith(frozen)
     head = [p for n, p in model.named_parameters() if n.startswith("classifier")]
-    enc = [p for n, p in model.named_parameters() if not n.startswith("classifier")]
+    enc = [p for n, p in model.named_parameters() if not n.startswith("classifier") and p.requires_grad]
     opt = torch.optim.AdamW([
         {"params": enc, "lr": cfg.lr_encoder},
         {"params": head, "lr": cfg.lr_head},
@@ -159,6 +165,8 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         if tracker.end_epoch(epoch, model, run_loss / max(1, len(batches)), res) or stop:
             break
     tracker.restore(model)
+    if start_state is not None and dev_docs:
+        wise(model, start_state, cfg.wise_alphas, tracker, dev_score)
     model.eval()
     train_minutes = (time.time() - t0) / 60
     pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=cfg.max_length), word_edges=cfg.word_edges,
@@ -170,6 +178,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     other_res = evaluate(pipeline_tagger(pipe), other_dev_docs) if other_dev_docs else None
     summary = {
         "train_minutes": round(train_minutes, 2), "best_epoch": tracker.best_epoch, "history": tracker.history,
+        "wise_alpha": getattr(tracker, "best_alpha", None),
         "dev": dev_res, "test": test_res, "heldout": held_res, "other_dev": other_res,
         "data": {
             "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],
@@ -184,6 +193,24 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     if cfg.output_dir:
         save(model, tokenizer, cfg, summary, Path(cfg.output_dir) if Path(cfg.output_dir).is_absolute() else ROOT / cfg.output_dir)
     return {"model": model, "tokenizer": tokenizer, **summary}
+
+
+def wise(model: Any, start: dict[str, Any], alphas: list[float], tracker: Any, dev_score: Any) -> None:
+    """Weight-space ensembling of the start and the best trained weights; keeps the α the dev set prefers."""
+    trained = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    best_alpha, best_f1 = 1.0, tracker.best_f1
+    for alpha in alphas:
+        model.load_state_dict({k: (1 - alpha) * start[k] + alpha * v if v.is_floating_point() else v
+                               for k, v in trained.items()})
+        f1 = dev_score()["strict"]["micro"]["f1"]
+        tracker.history.append({"wise_alpha": alpha, "dev_strict_f1": f1,
+                                "minutes": round((time.time() - tracker.t0) / 60, 2)})
+        log(f"weights {alpha:.2f}·trained + {1 - alpha:.2f}·start: dev strict micro-F1 {f1:.4f}")
+        if f1 > best_f1:
+            best_alpha, best_f1 = alpha, f1
+    model.load_state_dict({k: (1 - best_alpha) * start[k] + best_alpha * v if v.is_floating_point() else v
+                           for k, v in trained.items()})
+    tracker.best_alpha = best_alpha
 
 
 def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], out: Path) -> None:
