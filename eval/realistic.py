@@ -6,7 +6,7 @@ per genre, P/R), the frozen real test seed and the held-out synthetic set B — 
     python -m eval.realistic --ablations                      # + pipeline ablations of the shipped model
 
 A system is ``NAME=MODEL_DIR[+option…]`` with options ``norepair`` (model spans without
-the grammar's edge repair), ``repair=TARGET,AMOUNT`` (repair only these labels), ``words`` / ``nowords`` (LOCATION edges snapped to jieba words
+the grammar's edge repair), ``nothreshold`` (no per-label minimum span score), ``repair=TARGET,AMOUNT`` (repair only these labels), ``words`` / ``nowords`` (LOCATION edges snapped to jieba words
 or not) and ``windowN`` (inference window of N tokens instead of the model's own setting). Writes
 ``eval/realistic.json`` and ``eval/realistic.md`` (included by ``python -m eval.results``).
 """
@@ -47,6 +47,8 @@ def _pipeline(spec: str) -> Any:
     kwargs: dict[str, Any] = {}
     if "norepair" in opts:
         kwargs["repair"] = False
+    if "nothreshold" in opts:
+        kwargs["min_score"] = {}
     if "words" in opts:
         kwargs["word_edges"] = True
     if "nowords" in opts:

@@ -133,11 +133,14 @@ class Pipeline:
     and ``tags``: wrapped in :class:`ModelTagger`) or ``None`` (the rule baseline).
     ``repair`` names the labels whose model spans the grammar may repair (``True``: all,
     ``False``: none); ``word_edges=True`` moves model LOCATION edges that fall inside a
-    jieba word to the word's edge. ``disable`` names steps to skip (see :data:`STEPS`).
+    jieba word to the word's edge. ``min_score`` maps a label to the lowest span score a model span of
+    that label needs to be kept (precision first: a false TARGET costs more than a missed one).
+    ``disable`` names steps to skip (see :data:`STEPS`).
     """
 
     def __init__(self, tagger: Any | None = None, *, repair: bool | Iterable[str] = True, word_edges: bool = False,
-                 meta: dict[str, Any] | None = None, disable: Iterable[str] = ()) -> None:
+                 meta: dict[str, Any] | None = None, disable: Iterable[str] = (),
+                 min_score: dict[str, float] | None = None) -> None:
         if tagger is None:
             tagger = RuleTagger()
         elif not isinstance(tagger, Tagger):
@@ -148,6 +151,10 @@ class Pipeline:
         self.repair = repair if isinstance(repair, bool) else tuple(repair)
         self._repair_labels = frozenset(LABELS if repair is True else () if repair is False else repair)
         self.word_edges = word_edges
+        unknown = sorted(set(min_score or {}) - set(LABELS))
+        if unknown:
+            raise ValueError(f"min_score: expected labels among {list(LABELS)}, got {unknown}")
+        self.min_score = dict(min_score or {})
         self.meta = dict(meta or {})
         self.model_version = self.meta.get("model_version", "rules" if self.tagger.name == "rules" else "unknown")
         self._disabled: set[str] = set()
@@ -174,7 +181,8 @@ class Pipeline:
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, *, runtime: str = "auto", quantize: str | None = None,
                         repair: bool | Iterable[str] | None = None, word_edges: bool | None = None,
-                        disable: Iterable[str] = (), **kwargs: Any) -> Pipeline:
+                        disable: Iterable[str] = (), min_score: dict[str, float] | None = None,
+                        **kwargs: Any) -> Pipeline:
         """Load a model directory, or a shipped model by name (:func:`available_models`).
 
         ``runtime``: ``"onnx"`` runs the model's int8 ONNX graph with ONNX Runtime (no torch),
@@ -208,7 +216,9 @@ class Pipeline:
             word_edges = bool(settings.get("word_edges", False))
         if repair is None:
             repair = settings.get("repair", True)
-        return cls(classifier, repair=repair, word_edges=word_edges, meta=meta, disable=disable)
+        if min_score is None:
+            min_score = {k: float(v) for k, v in settings.get("min_score", {}).items()}
+        return cls(classifier, repair=repair, word_edges=word_edges, meta=meta, disable=disable, min_score=min_score)
 
     @classmethod
     def rules_only(cls, *, disable: Iterable[str] = ()) -> Pipeline:
@@ -344,6 +354,8 @@ class Pipeline:
         if not norm.text.strip():
             return Plan(text=original, year=plan_year, meta=meta)
         nt = norm.text
+        if self.min_score and self.tagger.name == "model":
+            spans = [sp for sp in spans if sp.score >= self.min_score.get(sp.label, 0.0)]
         if "repair" not in self._disabled and self.tagger.name == "model":
             spans = self._repair(nt, spans)
         if "resolve" not in self._disabled:

@@ -59,12 +59,17 @@ BOILERPLATE = re.compile(
     re.I,
 )
 # Everything after such a line is a list of links to other pages, not the plan.
-RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|往期回顾)")
+RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|新闻推荐|往期回顾)")
 # A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
 _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|类\s*[:：]?\s*$")
 # The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
 _FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序)$")
-_YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*年")
+# A year; mojibake may eat its first digit (?019年: GUIDELINES), which can only be a 2.
+_YEAR_RE = re.compile(r"(20\d{2}|19\d{2}|[?？]0\d{2})\s*年")
+
+
+def _year(token: str) -> int:
+    return int("2" + token[1:]) if token[0] in "?？" else int(token)
 
 
 @dataclass(frozen=True)
@@ -433,7 +438,7 @@ def infer_year(text: str) -> int | None:
     years: list[int] = []
     for _, _, line in content[:6]:  # the title lines (header_lines)
         for m in _YEAR_RE.finditer(line):
-            y = int(m.group(1))
+            y = _year(m.group(1))
             if _PLAN_WORDS.search(line[m.end() : m.end() + 20]):
                 return y
             years.append(y)
@@ -441,7 +446,7 @@ def infer_year(text: str) -> int | None:
     body = "\n".join(line for _, _, line in content)
     for m in _YEAR_RE.finditer(body):
         if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not _RANGE_AFTER.match(body, m.end()):
-            y = int(m.group(1))
+            y = _year(m.group(1))
             counts[y] = counts.get(y, 0) + 1
     if counts:
         return max(counts, key=lambda y: (counts[y], y))

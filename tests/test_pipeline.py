@@ -1,6 +1,7 @@
 """Pipeline mechanics with a tiny random-weight model and with the rule tagger."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -195,3 +196,53 @@ def test_module_api_empty_text_names_the_model_and_decodes_bytes():
 
     assert parse("").meta["model_version"] == DEFAULT_MODEL_NAME
     assert "decode_bytes" in inspect.signature(parse_batch).parameters
+
+
+class _FixedClassifier:
+    """Synthetic per-character tag probabilities: ``spans`` maps (start, end, label) to the span's probability."""
+
+    runtime = "synthetic"
+
+    def __init__(self, spans: dict[tuple[int, int, str], float]) -> None:
+        from nlp_minsheng.labels import TAGS
+
+        self.tags, self.spans = TAGS, spans
+
+    def predict_proba(self, texts: list[str]) -> list[np.ndarray]:
+        out = []
+        for text in texts:
+            p = np.full((len(text), len(self.tags)), 0.01)
+            p[:, 0] = 1.0
+            for (s, e, lab), prob in self.spans.items():
+                for i in range(s, e):
+                    tag = self.tags.index(("B-" if i == s else "I-") + lab)
+                    p[i, :] = (1 - prob) / (len(self.tags) - 1)
+                    p[i, tag] = prob
+            out.append(p / p.sum(axis=1, keepdims=True))
+        return out
+
+
+def test_min_score_drops_model_spans_below_their_label_threshold() -> None:
+    text = "新建幼儿园3所，改造小区12个。"
+    a, b = text.index("3所"), text.index("12个")
+    clf = _FixedClassifier({(a, a + 2, "TARGET"): 0.97, (b, b + 3, "TARGET"): 0.6})
+    kept = Pipeline(clf, repair=False).parse(text).entities
+    assert [e.text for e in kept] == ["3所", "12个"]
+    strict = Pipeline(clf, repair=False, min_score={"TARGET": 0.9}).parse(text).entities
+    assert [e.text for e in strict] == ["3所"]
+    other = Pipeline(clf, repair=False, min_score={"LOCATION": 0.99}).parse(text).entities
+    assert len(other) == 2  # a threshold applies to its own label only
+    with pytest.raises(ValueError, match="TARGETS"):
+        Pipeline(clf, min_score={"TARGETS": 0.5})
+
+
+def test_min_score_travels_in_the_model_meta(tiny_model_dir: Path, tmp_path: Path) -> None:
+    import shutil
+
+    d = tmp_path / "m"
+    shutil.copytree(tiny_model_dir, d)
+    meta = json.loads((d / "meta.json").read_text(encoding="utf-8"))
+    meta.setdefault("pipeline", {})["min_score"] = {"TARGET": 0.9}
+    (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    assert Pipeline.from_pretrained(d).min_score == {"TARGET": 0.9}
+    assert Pipeline.from_pretrained(d, min_score={}).min_score == {}  # an explicit argument wins

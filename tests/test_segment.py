@@ -49,6 +49,8 @@ def test_other_formats(text, n):
     ("发布时间：2022-11-28 09:30\n区人大会议表决通过了十件实事", 2023),               # published in Nov → next year
     ("发布时间：2022-03-08 09:30\n区人大会议表决通过了十件实事", 2022),
     ("没有任何年份的一段话", None),
+    ("年初，经代表投票表决，12个项目入选?019年市民生实事项目。", 2019),  # mojibake ate the first digit
+    ("今年排定十件为民实事。\n新闻推荐\n《某县2012年重点工程》", None),  # related news names other plans
 ])
 def test_infer_year(text, year):
     assert infer_year(text) == year

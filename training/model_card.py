@@ -66,6 +66,9 @@ def _settings(meta: dict[str, Any]) -> str:
     p = meta.get("pipeline", {})
     text = (f"window {p.get('max_length', 512)} tokens, LOCATION word-edge snapping "
             f"{'on' if p.get('word_edges') else 'off'}.")
+    if p.get("min_score"):
+        text += (" Spans kept only from a score of " + ", ".join(f"{k} {v:.2f}" for k, v in p["min_score"].items())
+                 + f" (precision first; chosen on {p.get('min_score_chosen_on', 'a dev split')}).")
     return text + (f" {meta['pipeline_note']}" if meta.get("pipeline_note") else "")
 
 
