@@ -70,6 +70,9 @@ QUARTERS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2":
 # Year words relative to the plan year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "年内": 0, "全年": 0, "本年度": 0, "年度": 0,
                                   "明年": 1, "下一年度": 1, "下一年": 1, "次年": 1, "下年度": 1}
+# What follows a year that names a document, not the plan's schedule (LABELS.md: the year of a government
+# work report is not a DEADLINE): 2016年政府工作报告, 2012年度工作报告.
+DOCUMENT_AFTER_YEAR = re.compile(r"度?\s*(?:政府工作报告|工作报告|统计公报)")
 
 # ---------------------------------------------------------------- span patterns
 # The surface grammar of a span, per label (LABELS.md); the model's edge repair snaps to

@@ -34,7 +34,7 @@ from .decode import Span, decode
 from .edges import trim
 from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
-from .repair import grammatical, is_table_cell, repair_span
+from .repair import grammatical, is_table_cell, names_a_document, repair_span
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .tables import Tables
@@ -335,6 +335,8 @@ class Pipeline:
         words = None
         for sp in spans:
             s, e = sp.start, sp.end
+            if names_a_document(nt, s, e, sp.label):
+                continue
             fix = sp.label in self._repair_labels
             if fix:
                 s, e = repair_span(nt, s, e, sp.label)

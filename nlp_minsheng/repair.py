@@ -7,10 +7,11 @@ never this step, so tuning the repair does not move the baseline's numbers.
 
 from __future__ import annotations
 
+from .grammar import DOCUMENT_AFTER_YEAR
 from .labels import SPECS
 from .tables import is_table_cell
 
-__all__ = ["grammatical", "is_table_cell", "repair_span"]
+__all__ = ["grammatical", "is_table_cell", "names_a_document", "repair_span"]
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -36,3 +37,8 @@ def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
 def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:
     """Can ``text`` (normalised) be a span of ``label`` at all?  Used to drop model fragments."""
     return SPECS[label].grammatical(text, table_cell)
+
+
+def names_a_document(text: str, start: int, end: int, label: str) -> bool:
+    """A DEADLINE that is the year of a report (``2016年``政府工作报告), not a time of the plan's schedule."""
+    return label == "DEADLINE" and bool(DOCUMENT_AFTER_YEAR.match(text, end))

@@ -246,3 +246,16 @@ def test_min_score_travels_in_the_model_meta(tiny_model_dir: Path, tmp_path: Pat
     (d / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
     assert Pipeline.from_pretrained(d).min_score == {"TARGET": 0.9}
     assert Pipeline.from_pretrained(d, min_score={}).min_score == {}  # an explicit argument wins
+
+
+@pytest.mark.parametrize(("text", "year", "kept"), [
+    ("现将《2016年政府工作报告目标任务分解表》印发", "2016年", False),
+    ("落实2012年度工作报告确定的任务", "2012年", False),
+    ("现将《2016年民生实事实施方案》印发", "2016年", True),  # the plan year in a document title stays (LABELS)
+])
+def test_the_year_of_a_report_is_not_a_deadline(text: str, year: str, kept: bool) -> None:
+    s = text.index(year)
+    clf = _FixedClassifier({(s, s + len(year), "DEADLINE"): 0.99})
+    got = [e.text for e in Pipeline(clf).parse(text).entities]
+    assert got == ([year] if kept else [])
+    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [year]
