@@ -22,6 +22,7 @@ class Span:
     label: str
     score: float
     min_score: float
+    source: str | None = None  # None: the tagger that produced it; "rules": added by the grammar
 
 
 def _allowed(tags: tuple[str, ...]) -> np.ndarray:

@@ -34,7 +34,7 @@ from .decode import Span, decode
 from .edges import trim
 from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
-from .repair import grammatical, is_table_cell, names_a_document, repair_span
+from .repair import grammatical, is_table_cell, missed_table_amounts, names_a_document, repair_span
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .tables import Tables
@@ -347,6 +347,8 @@ class Pipeline:
             if fix and e > s and not grammatical(nt[s:e], sp.label, table_cell=is_table_cell(nt, s, e)):
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
             out.append(replace(sp, start=s, end=e))
+        # Grammar spans carry score 1.0, as the rule tagger's do.
+        out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(nt, [(sp.start, sp.end) for sp in out])]
         return out
 
     def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:
@@ -386,7 +388,7 @@ class Pipeline:
             value = value_of(nt, sp.start, sp.end, sp.label, year, region, tables) if tables is not None else None
             k = bisect.bisect_right(seg_starts, os_) - 1
             item = k + 1 if k >= 0 and oe <= segments[k][1] else None
-            entities.append(Entity(os_, oe, sp.label, original[os_:oe], round(sp.score, 4), value, self.tagger.name,
+            entities.append(Entity(os_, oe, sp.label, original[os_:oe], round(sp.score, 4), value, sp.source or self.tagger.name,
                                    round(sp.min_score, 4), item))
         starts = [x.start for x in entities]
         items = []

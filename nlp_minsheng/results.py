@@ -35,7 +35,7 @@ class Entity:
     text: str
     score: float = 1.0
     value: dict[str, Any] | None = None  # a values.AmountValue / TargetValue / DeadlineValue / LocationValue
-    source: str = "model"  # "model", "rules" or "gold": which component produced it
+    source: str = "model"  # "model", "rules" (the rule tagger, or the grammar's table cells) or "gold"
     min_score: float = 1.0  # the lowest tag probability inside the span (``score`` is the mean)
     item: int | None = None  # ``Item.index`` of the item holding the entity, if any
 

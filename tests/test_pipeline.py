@@ -259,3 +259,17 @@ def test_the_year_of_a_report_is_not_a_deadline(text: str, year: str, kept: bool
     got = [e.text for e in Pipeline(clf).parse(text).entities]
     assert got == ([year] if kept else [])
     assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [year]
+
+
+def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
+    text = ("| 序号 | 项目 | 投资(万元) | 任务(个) |\n| 1 | 新建幼儿园 | 1200 | 3 |\n"
+            "| 2 | 改造小区 | 860 | 12 |\n")
+    model = Pipeline(_FixedClassifier({}))
+    amounts = [(e.text, e.label, e.value["yuan"] if e.value else None) for e in model.parse(text).entities]
+    assert [(t, lab) for t, lab, _ in amounts] == [("1200", "AMOUNT"), ("860", "AMOUNT")]  # not the TARGET column
+    assert {e.source for e in model.parse(text).entities} == {"rules"}  # added by the grammar, not the model
+    assert amounts[0][2] == 12_000_000  # the header's unit reaches the value
+    assert Pipeline(_FixedClassifier({}), disable=["repair"]).parse(text).entities == ()
+    s = text.index("1200")
+    covered = Pipeline(_FixedClassifier({(s, s + 4, "TARGET"): 0.99}), repair=False).parse(text).entities
+    assert [(e.text, e.label) for e in covered] == [("1200", "TARGET"), ("860", "AMOUNT")]  # model spans win
