@@ -215,13 +215,12 @@ _SUBJECT_END = re.compile(alternation([w for w in PREFIX_COMPARATORS if len(w) >
 _OBJECT_TAIL = re.compile(rf"(?:{PREFIX_RE}|为|共|计|合计|总数|数量|人数|规模)+$")
 
 
-_OBJECT_END = re.compile(r"[，。；、和及与并的等]|" + _VERB_RE.pattern)
 _CLAUSE_STOP = re.compile(rf"[{re.escape(_STOP_CHARS)}]")
 
 
 def _object_after(right: str) -> str:
-    """The counted object that follows a quantity (新建2个骑行驿站 → 骑行驿站)."""
-    return _OBJECT_END.split(right)[0][:12]
+    """The counted object that follows a quantity (新建2个骑行驿站 → 骑行驿站), in whole words."""
+    return _noun_phrase(_words(right))[0] if right.strip() else ""
 
 
 # Words that are not part of a counted object: modifiers before it (70周岁以上) and adverbs after it (免费).
@@ -239,6 +238,10 @@ def _words(text: str) -> list[str]:
     from .words import _tokenizer
 
     return [w for w in _tokenizer().lcut(text) if w.strip()]
+
+
+_MAX_OBJECT = 16
+_DATE_WORD = re.compile(r"^(?:\d{4}年?|\d{1,2}月|[上下]半年|年底|年内|今年|明年)$")
 
 
 def _joins_nouns(words: list[str], i: int, k: int) -> bool:
@@ -264,10 +267,25 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
                 end += 1
             break
         end += 1
-    return "".join(words[k:end])[:14], end
+    # Whole words only, at most _MAX_OBJECT characters; a date is never the object (2020年春季学期启用).
+    if k < len(words) and _DATE_WORD.match(words[k]):
+        return "", k
+    out, stop = "", k
+    while stop < end and len(out) + len(words[stop]) <= _MAX_OBJECT:
+        out += words[stop]
+        stop += 1
+    return out.strip("“”\"'‘’"), end
 
 
 def target_metric(before: str, after: str) -> str | None:
+    """Verb + counted object of a quantity (see :func:`_target_metric`), quotes kept only in pairs."""
+    metric = _target_metric(before, after)
+    if metric and (metric.count("“") != metric.count("”") or metric.count('"') % 2):
+        metric = re.sub(r"[“”\"]", "", metric)  # half of a quoted name (”模块上线…): the quotes go
+    return metric or None
+
+
+def _target_metric(before: str, after: str) -> str | None:
     """Verb + counted object of a quantity, within its clause (never across a line or inside a word).
 
     The object is the noun phrase after the measure word when there is one (改造城关区17个老旧小区 →
