@@ -22,6 +22,7 @@ from .grammar import (
     BARE_NUMBER,
     CN_MONTHS,
     CURRENCY,
+    DEADLINE_RE,
     INDEFINITE_UNITS,
     MONTH_RE,
     PREFIX_COMPARATORS,
@@ -241,7 +242,8 @@ def _words(text: str) -> list[str]:
 
 
 _MAX_OBJECT = 16
-_DATE_WORD = re.compile(r"^(?:\d{4}年?|\d{1,2}月|[上下]半年|年底|年内|今年|明年)$")
+def _is_date(word: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}年?", word) or DEADLINE_RE.fullmatch(word) or word in RELATIVE_YEARS)
 
 
 def _joins_nouns(words: list[str], i: int, k: int) -> bool:
@@ -268,7 +270,7 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
             break
         end += 1
     # Whole words only, at most _MAX_OBJECT characters; a date is never the object (2020年春季学期启用).
-    if k < len(words) and _DATE_WORD.match(words[k]):
+    if k < len(words) and _is_date(words[k]):
         return "", k
     out, stop = "", k
     while stop < end and len(out) + len(words[stop]) <= _MAX_OBJECT:
