@@ -151,3 +151,19 @@ def test_merge_never_takes_a_frozen_dev_document():
     merged, stats = merge(gold, fixes, frozen)
     assert stats["refused_frozen"] == 1
     assert {d.id: d for d in merged}["dev-a01-vote"].meta["split"] == "dev"
+
+
+def test_weigh_repeats_corrections_and_prefixes_and_samples_the_rest() -> None:
+    import random
+
+    from training.data import weigh
+
+    rows = ([{"doc_id": "rs-P01", "corrected": True}] + [{"doc_id": "rsv-P01a", "corrected": False}]
+            + [{"doc_id": f"v2-{i}", "corrected": False} for i in range(1000)])
+    out = weigh(rows, {"@corrections": 4, "rsv-": 2}, 0.1, random.Random(0))
+    ids = [r["doc_id"] for r in out]
+    assert ids.count("rs-P01") == 4 and ids.count("rsv-P01a") == 2
+    assert 60 < sum(i.startswith("v2-") for i in ids) < 140  # a 10% replay sample of the rest
+    # A corrected document is weighted as a correction even when a prefix names it too.
+    again = weigh(rows[:1], {"@corrections": 3, "rs-": 1}, 0.0, random.Random(0))
+    assert len(again) == 3

@@ -42,6 +42,7 @@ def examples(docs: Sequence[Document], vocab: CharVocab, max_length: int, overla
                 "input_ids": [vocab.cls_id, *ids[s:e], vocab.sep_id],
                 "labels": [-100, *labs[s:e], -100],
                 "doc_id": doc.id,
+                "corrected": bool(doc.meta.get("corrected")),
             })
     return out
 
@@ -86,10 +87,13 @@ def split_documents(docs: Sequence[Document], test_ids: Sequence[str], dev_fract
 def weigh(rows: list[dict[str, Any]], weights: dict[str, float], replay: float, rng: random.Random
           ) -> list[dict[str, Any]]:
     """One epoch's windows: a document whose id starts with a prefix of ``weights`` counts that many times
-    (the fraction by sampling), the others are sampled at the ``replay`` rate."""
+    (the fraction by sampling), a corrected document (``meta.corrected``, set by retrain) counts
+    ``weights["@corrections"]`` times, the others are sampled at the ``replay`` rate."""
     out: list[dict[str, Any]] = []
     for r in rows:
-        w = next((v for k, v in weights.items() if r["doc_id"].startswith(k)), None)
+        w = weights.get("@corrections") if r.get("corrected") else None
+        if w is None:
+            w = next((v for k, v in weights.items() if not k.startswith("@") and r["doc_id"].startswith(k)), None)
         w = replay if w is None else w
         out.extend([r] * int(w))
         if rng.random() < w - int(w):

@@ -155,9 +155,8 @@ def run_retrain(args: argparse.Namespace) -> int:
     frozen = set(cfg.test_ids) | {d.id.split("~")[0] for d in gold if d.split in FROZEN_SPLITS}
     merged, stats = merge(gold, corrections, frozen)
     accepted = [c.id for c in corrections if c.id.split("~")[0] not in frozen]
-    # The corrections carry the recipe's correction weight; everything else is replayed at cfg.replay.
-    cfg.weights = {**cfg.weights, **{cid: cfg.weights.get("@corrections", 1.0) for cid in accepted}}
-    cfg.weights.pop("@corrections", None)
+    # The corrections (meta.corrected) carry the recipe's "@corrections" weight; the rest is replayed at cfg.replay.
+    cfg.weights = {"@corrections": 1.0, **cfg.weights}
     log(f"corrections: {len(corrections)} documents → {stats}; corpus now {len(merged)} documents; teacher {teacher}")
 
     out = Path(args.output_dir) if args.output_dir else ROOT / "runs" / "candidate"
