@@ -53,3 +53,26 @@ def test_crossval_rescore_needs_the_saved_fold_models(tmp_path):
     assert err.value.code == 2  # argparse: --rescore without --save-dir
     with pytest.raises(SystemExit, match=r"fold seed-000: expected a saved model in .*seed-000"):
         main(["--rescore", "--save-dir", str(tmp_path / "folds"), "--out", str(scores)])
+
+
+def test_card_shows_the_mistake_classes_of_the_real_shaped_dev_set():
+    from nlp_minsheng.corpus import Document
+    from nlp_minsheng.labels import LABELS
+    from training.model_card import _table
+    from training.train import _brief, _with_mistakes
+
+    text = "截至9月底已完成改造12个小区，计划年底前再改造30个。"
+    doc = Document("r1", text, [(text.index("30个"), text.index("30个") + 3, "TARGET")], {"split": "dev-real"})
+    wrong = (text.index("12个"), text.index("12个") + 3, "TARGET")
+    zero = {"precision": 0.0, "recall": 0.0, "f1": 0.0, "support": 1}
+
+    def res():
+        return {"strict": {lab: zero for lab in (*LABELS, "micro")} | {"macro_f1": 0.0},
+                "overlap": {lab: zero for lab in (*LABELS, "micro")} | {"macro_f1": 0.0}, "value_accuracy": {},
+                "n_docs": 1, "n_chars": len(text), "predictions": [[wrong, doc.spans[0]]]}
+
+    brief = _brief(_with_mistakes(res(), [doc]))
+    assert sum(brief["mistake_classes"].values()) == 1  # one false positive, counted once
+    assert "| mistake class | errors |" in _table(brief, "dev-real")
+    other = _brief(_with_mistakes(res(), [Document("d1", text, [], {"split": "dev"})]))
+    assert "mistake_classes" not in other  # only the real-shaped dev set gets the table

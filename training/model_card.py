@@ -30,6 +30,12 @@ def _table(scores: dict[str, Any] | None, title: str) -> str:
             lines.append(f"| {g} | {r['n_docs']} | {r['gold']} | {r['precision']:.3f} | {r['recall']:.3f} | "
                          f"{r['f1']:.3f} | " + " | ".join(f"{r.get(lab, 0):.3f}" for lab in LABELS) + " |")
         lines.append("")
+    classes = scores.get("mistake_classes")
+    if classes:
+        lines += ["Errors by mistake class of REAL_PAGES.md (`nlp_minsheng.errors.mistake_class`; patterns approximate; "
+                  "every false positive and negative counted once):\n", "| mistake class | errors |", "| --- | --- |"]
+        lines += [f"| {c} | {n} |" for c, n in classes.items()]
+        lines.append("")
     return "\n".join(lines)
 
 

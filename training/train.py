@@ -171,11 +171,12 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     train_minutes = (time.time() - t0) / 60
     pipe = Pipeline(TokenClassifier(model, tokenizer, max_length=cfg.max_length), word_edges=cfg.word_edges,
                     repair=cfg.repair_labels, meta={"model_version": "eval"})
-    dev_res = evaluate(pipeline_tagger(pipe), dev_docs) if dev_docs else None
+    dev_res = _with_mistakes(evaluate(pipeline_tagger(pipe), dev_docs), dev_docs) if dev_docs else None
     test_res = evaluate(pipeline_tagger(pipe), test_docs) if test_docs else None
     held = heldout_documents(docs, cfg.test_ids)
     held_res = evaluate(pipeline_tagger(pipe), held) if held else None
-    other_res = evaluate(pipeline_tagger(pipe), other_dev_docs) if other_dev_docs else None
+    other_res = (_with_mistakes(evaluate(pipeline_tagger(pipe), other_dev_docs), other_dev_docs)
+                 if other_dev_docs else None)
     summary = {
         "train_minutes": round(train_minutes, 2), "best_epoch": tracker.best_epoch, "history": tracker.history,
         "wise_alpha": getattr(tracker, "best_alpha", None),
@@ -250,8 +251,23 @@ def save(model: Any, tokenizer: Any, cfg: TrainConfig, summary: dict[str, Any], 
 def _brief(res: dict[str, Any] | None) -> dict[str, Any] | None:
     if not res:
         return None
-    return {"strict": res["strict"], "overlap": res["overlap"], "value_accuracy": res["value_accuracy"],
-            "by_genre": res.get("by_genre"), "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
+    out = {"strict": res["strict"], "overlap": res["overlap"], "value_accuracy": res["value_accuracy"],
+           "by_genre": res.get("by_genre"), "n_docs": res["n_docs"], "n_chars": res["n_chars"]}
+    if res.get("mistake_classes"):
+        out["mistake_classes"] = res["mistake_classes"]
+    return out
+
+
+def _with_mistakes(res: dict[str, Any], docs: list[Document]) -> dict[str, Any]:
+    """On the real-shaped dev set, add the errors by mistake class of REAL_PAGES.md to the scores."""
+    if docs and all(d.split == "dev-real" for d in docs):
+        from collections import Counter
+
+        from nlp_minsheng.errors import MISTAKE_CLASSES, find_errors, mistake_class
+
+        counts = Counter(mistake_class(e) for e in find_errors(docs, res["predictions"]))
+        res["mistake_classes"] = {c: counts[c] for c in MISTAKE_CLASSES if counts[c]}
+    return res
 
 
 def rescore(model_dir: Path) -> dict[str, Any]:
@@ -271,7 +287,7 @@ def rescore(model_dir: Path) -> dict[str, Any]:
     for key, ids in (("dev_scores", "dev_docs"), ("other_dev_scores", "other_dev_docs"), ("test_scores", "test_docs"),
                      ("heldout_scores", "heldout_docs")):
         docs = [by_id[i] for i in meta["data"].get(ids, []) if i in by_id]
-        meta[key] = _brief(evaluate(pipeline_tagger(pipe), docs)) if docs else None
+        meta[key] = _brief(_with_mistakes(evaluate(pipeline_tagger(pipe), docs), docs)) if docs else None
     meta["scored"] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "package_version": __version__,
                       "runtime": pipe.meta.get("runtime")}
     meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
