@@ -54,6 +54,21 @@ def _plan_dict(plan: Any) -> dict[str, Any]:
     return out
 
 
+class _Recording:
+    """A classifier proxy that keeps the probabilities it returned, by input text."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.seen = inner, {}
+
+    def predict_proba(self, texts: list[str]) -> list[Any]:
+        out = self.inner.predict_proba(texts)
+        self.seen.update(zip(texts, out))
+        return out
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
 def observe(pipeline: Any, texts: list[str]) -> list[dict[str, Any]]:
     """Raw model spans, undecided positions and the plan of each text (normalised-text offsets for the first two)."""
     import numpy as np
@@ -61,11 +76,18 @@ def observe(pipeline: Any, texts: list[str]) -> list[dict[str, Any]]:
     from nlp_minsheng.decode import decode
     from nlp_minsheng.textnorm import normalize
 
-    classifier = pipeline.tagger.classifier
+    # The model runs once: the pipeline's own call is recorded, and its probabilities give the raw spans.
+    recorder = _Recording(pipeline.tagger.classifier)
+    pipeline.tagger.classifier = recorder
+    try:
+        plans = pipeline.parse_batch(texts)
+    finally:
+        pipeline.tagger.classifier = recorder.inner
+    classifier = recorder.inner
     rows = []
-    for text, plan in zip(texts, pipeline.parse_batch(texts)):
+    for text, plan in zip(texts, plans):
         norm = normalize(text)
-        probs = classifier.predict_proba([norm.text])[0]
+        probs = recorder.seen[norm.text]
         top2 = np.sort(probs, axis=1)[:, -2:]
         undecided = np.flatnonzero(top2[:, 1] - top2[:, 0] < MARGIN).tolist()
         rows.append({"raw": [[s.start, s.end, s.label] for s in decode(probs, classifier.tags)],
