@@ -388,6 +388,19 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     return items
 
 
+# Headings that are not projects: how the work is run (细化任务清单, 压实推进责任) and how many projects are
+# in a state (提前完成全年任务的项目6个).
+_MEASURE = re.compile(r"^(?:细化|压实|强化|加强|健全|完善|落实|严格|做好|抓好|建立)\S{0,8}?"
+                      r"(?:责任|机制|督查|督导|考核|宣传|清单|保障|领导|管理|调度|协调|制度)")
+_PROJECT_COUNT = re.compile(r"(?:项目|实事|工程)\s*\d+\s*[个件项]\s*$")
+
+
+def _names_projects(items: list[Segment]) -> bool:
+    """False when most headings say how the work is run or count projects by state, rather than name them."""
+    odd = sum(bool(_MEASURE.match(it.title) or _PROJECT_COUNT.search(it.title)) for it in items)
+    return odd * 2 < len(items)
+
+
 def segment(text: str) -> list[Segment]:
     """Items of a plan, in order, as ranges of ``text``.
 
@@ -402,6 +415,8 @@ def segment(text: str) -> list[Segment]:
         return []  # a call for proposals lists what may be proposed, not the plan's items
     table = _table_items(content)
     items = _heading_items(text, content)
+    if items and not _names_projects(items):
+        items = []
     # A notice may list the items as sections and again as a task table: the first listing wins.
     if items and (not table or items[0].start < table[0].start):
         return items

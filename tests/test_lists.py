@@ -54,6 +54,10 @@ ITEM_CASES = [
     ("frame sections hand over to the items inside", "一、工作目标\n聚焦民生，办好实事。\n二、重点任务\n1、城乡学校扩容工程。投资4260万元。\n"
      "2、全民健康守护工程。投资1850万元。\n", 2),
     ("frame sections with nothing inside", "一、各乡镇考评排名\n大沙镇排在前三位。\n二、项目推进情况\n全县推进总体顺利。\n", 0),
+    ("headings that say how the work is run", "(一)细化任务清单。逐一复核已落点项目。\n(二)压实推进责任。建立分级推进机制。\n"
+     "(三)强化督查考核。按月通报进度。\n", 0),
+    ("headings that count projects by state", "●提前完成全年任务的项目6个\n●超过半年节点目标的项目9个\n"
+     "●达到半年节点目标的项目17个\n", 0),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
