@@ -146,7 +146,7 @@ def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segmen
             elif runs and mark[0] == runs[-1][-1][0] + 1 and mark[1] - runs[-1][-1][1] < _MAX_MEMBER:
                 runs[-1].append(mark)
         for run in runs:
-            if len(run) < 2 or _LAGGING.search(text[max(0, run[0][1] - 40) : run[0][1]]):
+            if len(run) < 2 or _LAGGING.search(_sentence_before(text, 0, run[0][1])):
                 continue
             starts = [m[1] for m in run] + [_sentence_end(text, run[-1][1], run[-1][2])]
             items += [_member(text, a, b) for a, b in zip(starts, starts[1:])]
