@@ -102,13 +102,16 @@ def _train_command(meta: dict[str, Any]) -> str:
 
 
 def _command(meta: dict[str, Any]) -> str:
+    # Score thresholds chosen after training are part of the model: their command is part of reproducing it.
+    thresholds = (f"\npython -m training.thresholds models/{meta['model_version']} --write"
+                  if meta.get("pipeline", {}).get("min_score") else "")
     if meta.get("exported_from"):
         return (_train_command(meta) + "\n"
                 f"python -m training.export_onnx models/{meta['exported_from']} models/{meta['model_version']} "
-                "--prune-vocab")
+                "--prune-vocab" + thresholds)
     if meta.get("distilled"):
-        return "python -m training.distil --config training/configs/student.yaml"
-    return _train_command(meta)
+        return "python -m training.distil --config training/configs/student.yaml" + thresholds
+    return _train_command(meta) + thresholds
 
 
 def _distilled(meta: dict[str, Any]) -> str:
