@@ -329,13 +329,13 @@ class Pipeline:
         return out
 
     # ------------------------------------------------------------ steps after tagging
-    def _repair(self, nt: str, spans: list[Span]) -> list[Span]:
+    def _repair(self, nt: str, spans: list[Span], tables: Tables) -> list[Span]:
         """Model spans of the repaired labels snap to the grammar; fragments it rejects go."""
         out = []
         words = None
         for sp in spans:
             s, e = sp.start, sp.end
-            if names_a_document(nt, s, e, sp.label):
+            if names_a_document(nt, e, sp.label):
                 continue
             fix = sp.label in self._repair_labels
             if fix:
@@ -348,7 +348,8 @@ class Pipeline:
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
             out.append(replace(sp, start=s, end=e))
         # Grammar spans carry score 1.0, as the rule tagger's do.
-        out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(nt, [(sp.start, sp.end) for sp in out])]
+        taken = [(sp.start, sp.end) for sp in out]
+        out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(tables, taken)]
         return out
 
     def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:
@@ -358,10 +359,11 @@ class Pipeline:
         if not norm.text.strip():
             return Plan(text=original, year=plan_year, meta=meta)
         nt = norm.text
+        table_reader = Tables(nt)  # lazy: the text's tables are read once, by repair or values, if at all
         if self.min_score and self.tagger.name == "model":
             spans = [sp for sp in spans if sp.score >= self.min_score.get(sp.label, 0.0)]
         if "repair" not in self._disabled and self.tagger.name == "model":
-            spans = self._repair(nt, spans)
+            spans = self._repair(nt, spans, table_reader)
         if "resolve" not in self._disabled:
             spans = _resolve(nt, spans)
         # Offsets back to the input; the edge rule again on the input's own characters.
@@ -376,7 +378,7 @@ class Pipeline:
         if "values" not in self._disabled:
             year = plan_year or infer_year(nt)
             region = _infer_region(nt, spans)
-            tables = Tables(nt)
+            tables = table_reader
         segments = []
         if "segment" not in self._disabled:
             for seg in segment(nt):

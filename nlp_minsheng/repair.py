@@ -39,16 +39,16 @@ def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:
     return SPECS[label].grammatical(text, table_cell)
 
 
-def names_a_document(text: str, start: int, end: int, label: str) -> bool:
+def names_a_document(text: str, end: int, label: str) -> bool:
     """A DEADLINE that is the year of a report (``2016年``政府工作报告), not a time of the plan's schedule."""
     return label == "DEADLINE" and bool(DOCUMENT_AFTER_YEAR.match(text, end))
 
 
-def missed_table_amounts(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def missed_table_amounts(tables: Tables, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Bare numbers in a column whose header names a currency (``完成投资(万元)``) that no span covers.
 
     LABELS.md: money is AMOUNT in every 万元 table column; the model misses such cells when the header is
     far above them. (A bare number under a planned-unit header is not added: on the realistic dev set that
     added more wrong TARGETs than right ones.)"""
-    return [(s, e) for s, e, label in Tables(text).typed_cells()
+    return [(s, e) for s, e, label in tables.typed_cells()
             if label == "AMOUNT" and not any(a < e and s < b for a, b in taken)]

@@ -156,8 +156,7 @@ def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segmen
 
 
 def _member(text: str, start: int, end: int) -> Segment:
-    while end > start and text[end - 1] in _EDGE_TAIL:
-        end -= 1
+    end = _tail_end(text, start, end)
     core_start, _ = item_core(text, start, end)
     return Segment(start, end, re.split(r"[,，。;；:：]", text[core_start:end])[0][:60].strip())
 
@@ -218,7 +217,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
             n = _stated_count(text, m.start())
             colon = text[m.end() - 1] in ":："
             if not text[m.end() : e].strip():  # the intro ends its line: one member per following line
-                if n is None or not colon or idx + n >= len(content) + 1:
+                if n is None or not colon:
                     continue
                 lines = content[idx + 1 : idx + 1 + n]
                 if len(lines) == n and all(len(ln.strip()) >= 4 for _, _, ln in lines):
@@ -230,8 +229,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                     ok = n is not None and len(members) == n
                     if ok:  # the last member ends before 等 / 等方面 …
                         a, b = members[-1]
-                        while b > a and text[b - 1] in _EDGE_TAIL:
-                            b -= 1
+                        b = _tail_end(text, a, b)
                         cut = _ETC.search(text, a, b)
                         members[-1] = (a, cut.start() if cut else b)
                 elif n is not None:
@@ -267,9 +265,14 @@ def item_core(text: str, start: int, end: int) -> tuple[int, int]:
             break
         # Some heading styles match the first character after the marker too (``01 新建``): keep it.
         start += m.end() - (1 if m.group(0)[-1:].strip() and not _MARKER_TAIL.match(m.group(0)[-1]) else 0)
+    return start, _tail_end(text, start, end)
+
+
+def _tail_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over whitespace, pipes and closing punctuation."""
     while end > start and text[end - 1] in _EDGE_TAIL:
         end -= 1
-    return start, end
+    return end
 
 
 def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:

@@ -242,6 +242,8 @@ def _words(text: str) -> list[str]:
 
 
 _MAX_OBJECT = 16
+
+
 def _is_date(word: str) -> bool:
     return bool(re.fullmatch(r"\d{4}年?", word) or DEADLINE_RE.fullmatch(word) or word in RELATIVE_YEARS)
 
@@ -257,6 +259,8 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
     k = 0
     while k < len(words) and _LEADING_MODIFIER.match(words[k]):
         k += 1
+    if k < len(words) and _is_date(words[k]):
+        return "", k  # a date is never the object (2020年春季学期启用)
     end = k
     while end < len(words) and (words[end] not in _NOT_OBJECT or _joins_nouns(words, end, k)):
         if words[end] in _VERBS:
@@ -269,9 +273,7 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
                 end += 1
             break
         end += 1
-    # Whole words only, at most _MAX_OBJECT characters; a date is never the object (2020年春季学期启用).
-    if k < len(words) and _is_date(words[k]):
-        return "", k
+    # Whole words only, at most _MAX_OBJECT characters.
     out, stop = "", k
     while stop < end and len(out) + len(words[stop]) <= _MAX_OBJECT:
         out += words[stop]

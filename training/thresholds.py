@@ -29,7 +29,8 @@ def choose(model_dir: Path, docs: list[Document]) -> dict[str, Any]:
     """Per label: strict P/R/F1 at each threshold of :data:`GRID` (one model run) and the chosen threshold."""
     from nlp_minsheng.pipeline import Pipeline
 
-    pipe = Pipeline.from_pretrained(model_dir, min_score={})
+    # Only spans are scored: the values and segmentation steps would be computed for nothing.
+    pipe = Pipeline.from_pretrained(model_dir, min_score={}, disable=["values", "segment"])
     # The model runs once; each threshold is applied the way the pipeline applies it (before repair).
     norms = [normalize(d.text) for d in docs]
     raw = pipe.tagger.tag([n.text for n in norms])

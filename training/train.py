@@ -199,18 +199,21 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
 def wise(model: Any, start: dict[str, Any], alphas: list[float], tracker: Any, dev_score: Any) -> None:
     """Weight-space ensembling of the start and the best trained weights; keeps the α the dev set prefers."""
     trained = {k: v.detach().clone() for k, v in model.state_dict().items()}
-    best_alpha, best_f1 = 1.0, tracker.best_f1
-    for alpha in alphas:
+
+    def mix(alpha: float) -> None:
         model.load_state_dict({k: (1 - alpha) * start[k] + alpha * v if v.is_floating_point() else v
                                for k, v in trained.items()})
+
+    best_alpha, best_f1 = 1.0, tracker.best_f1
+    for alpha in alphas:
+        mix(alpha)
         f1 = dev_score()["strict"]["micro"]["f1"]
         tracker.history.append({"wise_alpha": alpha, "dev_strict_f1": f1,
                                 "minutes": round((time.time() - tracker.t0) / 60, 2)})
         log(f"weights {alpha:.2f}·trained + {1 - alpha:.2f}·start: dev strict micro-F1 {f1:.4f}")
         if f1 > best_f1:
             best_alpha, best_f1 = alpha, f1
-    model.load_state_dict({k: (1 - best_alpha) * start[k] + best_alpha * v if v.is_floating_point() else v
-                           for k, v in trained.items()})
+    mix(best_alpha)
     tracker.best_alpha = best_alpha
 
 
