@@ -17,6 +17,7 @@ from itertools import islice
 from .grammar import RANGE_SEPARATORS
 from .numbers import parse_number
 from .tables import pipe_cells, text_lines
+from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
@@ -252,7 +253,7 @@ def item_core(text: str, start: int, end: int) -> tuple[int, int]:
     Two annotations of the same item may or may not include ``1、``/``(1)``/``一是``/``▶``/a table's row
     number and the final ``。``/``；``: the core is what identifies the item (used by the item scorer)."""
     while True:
-        while start < end and text[start] in " \t\r\n|":
+        while start < end and (text[start].isspace() or text[start] == "|"):
             start += 1
         line = text[start:end]
         row = _ROW_NUMBER.match(line)  # a table row's number before its first cell
@@ -269,9 +270,15 @@ def item_core(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _tail_end(text: str, start: int, end: int) -> int:
-    """``end`` moved back over whitespace, pipes and closing punctuation."""
-    while end > start and text[end - 1] in _EDGE_TAIL:
-        end -= 1
+    """``end`` moved back over whitespace (full-width included), pipes, closing punctuation and the
+    pinyin reading of the last character (``處(chù)``: annotators include it or not)."""
+    while end > start:
+        if text[end - 1] in _EDGE_TAIL or text[end - 1].isspace():
+            end -= 1
+        elif (r := reading_before(text, end)) < end:
+            end = r
+        else:
+            break
     return end
 
 

@@ -62,6 +62,17 @@ def is_pinyin(s: str) -> bool:
     return any(c in _TONE for c in s) or bool(_SYLLABLE.match(s))
 
 
+def reading_before(text: str, end: int) -> int:
+    """Where a pinyin reading that ends at ``end`` begins (``區(qū)`` → the ``(``), else ``end``.
+
+    Normalisation deletes readings, so a range mapped back to the original text stops before
+    the reading of its last character; callers that compare ranges of the original ignore it."""
+    for m in _PINYIN.finditer(text, max(0, end - 9), end):
+        if m.end() == end and is_pinyin(m.group(1)):
+            return m.start()
+    return end
+
+
 @lru_cache(maxsize=1)
 def _t2s():
     import opencc

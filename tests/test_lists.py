@@ -97,6 +97,10 @@ def test_metric_holds_the_counted_object(text: str, target: str, head: str) -> N
     ("1、新建幼儿园3所。", "新建幼儿园3所"), ("(1)新建公园；", "新建公园"), ("一是实施改造；", "实施改造"),
     ("▶新建书房5家。", "新建书房5家"), ("1 | 新建幼儿园 | 3所 |", "新建幼儿园 | 3所"), ("01\n\n完成改造", "完成改造"),
     ("第一件 实现新增就业", "实现新增就业"), ("新建幼儿园3所", "新建幼儿园3所"),
+    # Full-width indents and the pinyin reading of the last character are not part of what identifies an item.
+    ("\u3000\u30001.新建驛站60處(chù)\u3000", "新建驛站60處"), ("\u3000\u3000改造小區(qū)。", "改造小區"),
+    # A parenthesis that is not a reading stays.
+    ("新建幼儿园(含托班)", "新建幼儿园(含托班)"), ("改造管网(2期)", "改造管网(2期)"),
 ])
 def test_item_core_drops_markers_and_closing_punctuation(marked: str, core: str) -> None:
     a, b = item_core(marked, 0, len(marked))

@@ -2,10 +2,11 @@
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nlp_minsheng.textnorm import normalize
+from nlp_minsheng.textnorm import normalize, reading_before
 
 PIECES = [
     "區(qū)", "實(shí)", "項(xiàng)", "高新區", "2024年", "２０２４年", "不少于30000个", "约500万元", "&nbsp;", "&amp;", "&#x4e2d;",
@@ -77,3 +78,11 @@ def test_non_str():
 
     with pytest.raises(TypeError, match="got bytes"):
         normalize(b"abc")
+
+
+@pytest.mark.parametrize(("text", "end", "expected"), [
+    ("建設驛站60處(chù)", 12, 7), ("改造小區(qū)", 8, 4), ("改造小區", 4, 4),
+    ("新建幼儿园(含托班)", 10, 10), ("地铁(Metro)", 9, 9), ("處(chù)", 6, 1), ("處(chù)", 3, 3),
+])
+def test_reading_before(text: str, end: int, expected: int) -> None:
+    assert reading_before(text, end) == expected
