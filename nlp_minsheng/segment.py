@@ -62,9 +62,14 @@ BOILERPLATE = re.compile(
 # Everything after such a line is a list of links to other pages, not the plan.
 RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|新闻推荐|往期回顾)")
 # A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
-_GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|类\s*[:：]?\s*$")
+# A class code in a table cell (Ⅰ类, A类, 一类) is not a group heading.
+_GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|"
+                    r"(?<![ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩA-Za-z\d一二三四五六七八九十两甲乙丙丁\s])类\s*[:：]?\s*$")
 # The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
 _FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序)$")
+# The line under a work report's title saying when and where it was given (——2024年1月10日在…会议上):
+# led by a dash like a bullet, but never an item.
+_SPEECH_LINE = re.compile(r"^\s*——.{0,30}[年月日].{0,40}(?:会议|大会|会)上\s*$")
 # A year; mojibake may eat its first digit (?019年: GUIDELINES), which can only be a 2.
 _YEAR_RE = re.compile(r"(20\d{2}|19\d{2}|[?？]0\d{2})\s*年")
 
@@ -92,6 +97,10 @@ def _title(line: str, style: str) -> str:
     return body[:60].strip(" ，,：:")
 
 
+# A table row whose name cell is a numbered sub-task (``2.完成…``) continues the item of the row above.
+_SUBTASK = re.compile(r"^\d{1,2}[.、]")
+
+
 def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     rows = [(s, e, line) for s, e, line in lines if line.count("|") >= 3]
     if len(rows) < 3:
@@ -105,12 +114,12 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         if not cells[0].isdigit():
             continue  # header row
         name = cells[1] if len(cells) > 1 else ""
-        continues = bool(re.match(r"^\d{1,2}[.、]", name)) or not name
+        continues = bool(_SUBTASK.match(name)) or not name
         if continues and items:
             prev = items[-1]
             items[-1] = Segment(prev.start, e, prev.title)
         else:
-            items.append(Segment(s, e, re.sub(r"^\d{1,2}[.、]", "", name)[:60]))
+            items.append(Segment(s, e, _SUBTASK.sub("", name)[:60]))
     return items or None
 
 
@@ -308,11 +317,14 @@ _TABLE_NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注|附件|附表|来源|
 def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) -> None:
     """A number alone on its line is a row number (of a table flattened one cell per line) only when a
     cell that is not a number follows it and the row numbers run 1, 2, 3 …; other lone numbers are cells."""
-    expected = 1
+    expected, named = 1, False
     for idx in sorted(i for i, st in styles.items() if st == "lone_num"):
         nxt = content[idx + 1][2].strip() if idx + 1 < len(content) else ""
         if int(content[idx][2]) == expected and nxt and not re.fullmatch(r"[\d.%％]+", nxt):
             expected += 1
+            if named and _SUBTASK.match(nxt):
+                del styles[idx]  # a continuation row, as in pipe tables
+            named = named or not _SUBTASK.match(nxt)
         else:
             del styles[idx]
 
@@ -325,6 +337,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     found: dict[str, list[int]] = {}
     styles: dict[int, str] = {}
     for idx, (_, _, line) in enumerate(content):
+        if _SPEECH_LINE.match(line):
+            continue
         for style, rx in HEADING_STYLES.items():
             if style != skip and rx.match(line):
                 styles[idx] = style

@@ -58,6 +58,16 @@ ITEM_CASES = [
      "(三)强化督查考核。按月通报进度。\n", 0),
     ("headings that count projects by state", "●提前完成全年任务的项目6个\n●超过半年节点目标的项目9个\n"
      "●达到半年节点目标的项目17个\n", 0),
+    ("a flattened table with a class-code column (Ⅰ类 is a cell, not a group heading)",
+     "序号\n\n项目名称\n\n目标任务\n\n类别\n\n1\n\n老旧小区改造\n\n改造小区38个\n\nⅠ类\n\n2\n\n社区居家养老\n\n"
+     "新建服务中心4处\n\nⅠ类\n\n3\n\n学前教育扩容\n\n新建幼儿园3所\n\nⅡ类\n", 3),
+    ("a flattened table whose numbered sub-task rows continue the item above",
+     "序号\n\n项目名称\n\n目标任务\n\n责任单位\n\n1\n\n城市空间利用项目\n\n1.完成10处移交\n\n建设局\n\n2\n\n"
+     "2.完成5个桥下空间改造\n\n交通局\n\n3\n\n暖心关爱项目\n\n1.新增老年食堂3家\n\n民政局\n\n4\n\n2.新增照护床位50张\n\n"
+     "民政局\n", 2),
+    ("a work report's dash line under the title is not a bullet item",
+     "政府工作报告\n——2024年1月10日在某市第十九届人民代表大会第四次会议上\n各位代表：\n三、办好民生实事\n"
+     "▶教育优先。新建学校8所。\n▶健康惠民。新建卫生院3所。\n▶养老服务。新建幸福院30处。\n", 3),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
@@ -105,3 +115,12 @@ def test_metric_holds_the_counted_object(text: str, target: str, head: str) -> N
 def test_item_core_drops_markers_and_closing_punctuation(marked: str, core: str) -> None:
     a, b = item_core(marked, 0, len(marked))
     assert marked[a:b] == core
+
+
+def test_a_class_code_cell_stays_in_its_row() -> None:
+    # Ⅰ类/Ⅱ类 in a 类别 column is the row's last cell, not a heading that groups the items below it.
+    text = ("序号\n\n项目名称\n\n目标任务\n\n类别\n\n1\n\n老旧小区改造\n\n改造小区38个\n\nⅠ类\n\n2\n\n社区居家养老\n\n"
+            "新建服务中心4处\n\nⅠ类\n\n3\n\n学前教育扩容\n\n新建幼儿园3所\n\nⅡ类\n")
+    nt = normalize(text).text
+    items = segment(nt)
+    assert [nt[slice(*item_core(nt, it.start, it.end))][-2:] for it in items] == ["Ⅰ类", "Ⅰ类", "Ⅱ类"]

@@ -1,0 +1,219 @@
+"""Do the items stay the same when a page varies the way real pages vary?
+
+Each transform rewrites a page as real pages differ from one another — traditional script, a pinyin
+reading after characters, blank lines between lines (an HTML copy), full-width indents, site chrome
+above and related news below, another list-marker family, a pipe table flattened to one cell per line —
+and carries the item gold along through an offset map. The item F1 of each transform is compared with
+the page as written: a rule that holds for one form of a page and not for another shows up here on
+the tuning pages, before it fails on pages nobody has seen.
+
+    python -m eval.invariance                    # rs-train, the old dev set and the seeds
+    python -m eval.invariance --sets rs --show   # per-document differences
+
+Tuning pages only: the frozen real-shaped dev set (split ``dev-real``) is refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A piece of the new text: (index of the original character it copies, the character). An inserted
+# character has no index: NEXT belongs to the next original character (a marker, an indent), PREV to the
+# one before (a pinyin reading), NONE to neither (a page header or footer).
+NEXT, PREV, NONE = -1, -2, -3
+Piece = tuple[int, str]
+Maps = tuple[list[int], list[int]]
+
+
+def rebuild(text: str, pieces: Iterable[Piece]) -> tuple[str, Maps]:
+    """The new text, and maps ``start[i]`` / ``end[i]`` taking a range ``[i, j)`` of ``text`` to
+    ``[start[i], end[j])`` of the new text (with what was inserted for its characters)."""
+    n = len(text)
+    first: list[int | None] = [None] * n
+    last: list[int | None] = [None] * n
+    out: list[str] = []
+    pending: list[int] = []
+    prev: int | None = None
+    for old, ch in pieces:
+        pos = len(out)
+        out.append(ch)
+        if old == NEXT:
+            pending.append(pos)
+        elif old == PREV:
+            if prev is not None:
+                last[prev] = pos
+        elif old >= 0:
+            first[old] = pending[0] if pending else pos
+            last[old] = pos
+            pending, prev = [], old
+    new = "".join(out)
+    start, end = [len(new)] * (n + 1), [0] * (n + 1)
+    nxt = len(new)
+    for i in range(n - 1, -1, -1):
+        nxt = first[i] if first[i] is not None else nxt
+        start[i] = nxt
+    prv = 0
+    for i in range(1, n + 1):
+        prv = last[i - 1] + 1 if last[i - 1] is not None else prv
+        end[i] = prv
+    return new, (start, end)
+
+
+def _copy(text: str) -> list[Piece]:
+    return list(enumerate(text))
+
+
+@lru_cache(maxsize=1)
+def _s2t() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def traditional(text: str) -> tuple[str, Maps]:
+    conv = _s2t()
+    return rebuild(text, [(i, t if len(t := conv.convert(c)) == 1 else c) for i, c in enumerate(text)])
+
+
+def blank_lines(text: str) -> tuple[str, Maps]:
+    return rebuild(text, [p for i, c in enumerate(text) for p in ([(i, c), (NONE, "\n")] if c == "\n" else [(i, c)])])
+
+
+def indent(text: str) -> tuple[str, Maps]:
+    pieces: list[Piece] = []
+    for i, c in enumerate(text):
+        if (i == 0 or text[i - 1] == "\n") and c != "\n":
+            pieces += [(NEXT, "\u3000"), (NEXT, "\u3000")]
+        pieces.append((i, c))
+    return rebuild(text, pieces)
+
+
+_HEADER = "首页 >> 信息公开 >> 正文\n2021-03-15 09:30  来源：某某网  编辑：张某\n【字号 大 中 小】【打印】\n"
+_FOOTER = "\n\n相关新闻\n某某区召开专题会议部署重点工作\n某某街道开展志愿服务活动\n"
+
+
+def chrome(text: str) -> tuple[str, Maps]:
+    return rebuild(text, [(NONE, c) for c in _HEADER] + _copy(text) + [(NONE, c) for c in _FOOTER])
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def pinyin(text: str) -> tuple[str, Maps]:
+    """A (fake but well-formed) reading after every third CJK character, as some converters leave."""
+    pieces: list[Piece] = []
+    for i, c in enumerate(text):
+        pieces.append((i, c))
+        if _CJK.match(c) and i % 3 == 0:
+            pieces += [(PREV, ch) for ch in "(shì)"]
+    return rebuild(text, pieces)
+
+
+# A numbered line (1. / 1、 / 1．) whose number is not the start of a decimal or a year (2.2012年).
+_NUMBERED = re.compile(r"(?m)^([ \t\u3000]*)(\d{1,2})[.．、](?!\d)")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def _renumber(text: str, marker: Callable[[int], str]) -> tuple[str, Maps]:
+    pieces: list[Piece] = []
+    last = 0
+    for m in _NUMBERED.finditer(text):
+        pieces += [(i, text[i]) for i in range(last, m.start(2))]
+        pieces += [(NEXT, ch) for ch in marker(int(m.group(2)))]
+        last = m.end()
+    pieces += [(i, text[i]) for i in range(last, len(text))]
+    return rebuild(text, pieces)
+
+
+def paren_numbers(text: str) -> tuple[str, Maps]:
+    return _renumber(text, lambda n: f"({n})")
+
+
+def circled_numbers(text: str) -> tuple[str, Maps]:
+    return _renumber(text, lambda n: _CIRCLED[n - 1] if 0 < n <= len(_CIRCLED) else f"{n}.")
+
+
+def bullets(text: str) -> tuple[str, Maps]:
+    return _renumber(text, lambda n: "▶")
+
+
+def flatten_tables(text: str) -> tuple[str, Maps]:
+    """Pipe rows become one cell per line with blank lines between (an HTML table copied as text)."""
+    pieces: list[Piece] = []
+    for i, c in enumerate(text):
+        pieces += [(NONE, "\n"), (NONE, "\n")] if c == "|" else [(i, c)]
+    return rebuild(text, pieces)
+
+
+TRANSFORMS: dict[str, Callable[[str], tuple[str, Maps]]] = {
+    "as written": lambda t: rebuild(t, _copy(t)),
+    "traditional": traditional, "pinyin": pinyin, "blank lines": blank_lines, "indent": indent,
+    "chrome": chrome, "(1) markers": paren_numbers, "① markers": circled_numbers, "▶ bullets": bullets,
+    "flattened tables": flatten_tables,
+}
+
+
+def items_of(text: str) -> list[tuple[int, int]]:
+    """The items ``parse()`` finds, as ranges of ``text`` (segmentation needs no model)."""
+    from nlp_minsheng.segment import segment
+    from nlp_minsheng.textnorm import normalize
+
+    norm = normalize(text)
+    return [norm.to_original(s.start, s.end) for s in segment(norm.text)]
+
+
+def item_errors(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[int, int, int]:
+    """``(tp, fp, fn)`` of the items of ``doc`` rewritten by ``transform``, gold carried along."""
+    from nlp_minsheng.segment import item_core
+
+    new, (start, end) = transform(doc.text)
+    gold = {item_core(new, start[s], end[e]) for s, e, _ in doc.meta["items"]}
+    pred = {item_core(new, s, e) for s, e in items_of(new)}
+    return len(gold & pred), len(pred - gold), len(gold - pred)
+
+
+def tuning_docs(sets: Iterable[str]) -> list[Any]:
+    from nlp_minsheng.corpus import iter_corpus
+
+    wanted = set(sets)
+    return [d for d in iter_corpus([ROOT / "annotations" / "gold"])
+            if d.split != "dev-real" and "items" in d.meta and d.id.split("-")[0] in wanted]
+
+
+def run(docs: list[Any]) -> dict[str, dict[str, Any]]:
+    """Per transform: item F1 and the documents whose errors differ from the page as written."""
+    base = {d.id: item_errors(d, TRANSFORMS["as written"]) for d in docs}
+    out = {}
+    for name, fn in TRANSFORMS.items():
+        errs = base if name == "as written" else {d.id: item_errors(d, fn) for d in docs}
+        tp, fp, fn_ = (sum(e[k] for e in errs.values()) for k in range(3))
+        out[name] = {"f1": round(2 * tp / (2 * tp + fp + fn_), 4) if tp + fp + fn_ else 1.0,
+                     "changed": {i: e for i, e in errs.items() if e != base[i]}}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sets", default="rs,dev,seed", help="id prefixes of tuning pages with item gold")
+    ap.add_argument("--show", action="store_true", help="list the documents a transform changes")
+    args = ap.parse_args(argv)
+    docs = tuning_docs(args.sets.split(","))
+    print(f"{len(docs)} pages with item gold ({args.sets}); item F1 per transform")
+    for name, r in run(docs).items():
+        print(f"  {name:17s} {r['f1']:.3f}  changed pages: {len(r['changed'])}")
+        if args.show:
+            for doc_id, (tp, fp, fn) in sorted(r["changed"].items()):
+                print(f"      {doc_id}: tp {tp} fp {fp} fn {fn}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

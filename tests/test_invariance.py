@@ -1,0 +1,39 @@
+"""Items do not depend on how a page is dressed: script, readings, blank lines, indents, chrome, marker family,
+flattened tables (eval/invariance.py), on every tuning page with item gold."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.invariance import NEXT, NONE, PREV, TRANSFORMS, rebuild, run, tuning_docs
+
+
+def test_offset_maps_carry_ranges_with_what_was_inserted_for_them() -> None:
+    text = "1.新建3所\n2.改造"
+    # "1." becomes "(1)" (the "." dropped), a header goes on top, a reading after 所.
+    pieces = [(NONE, "H"), (NEXT, "("), (0, "1"), (NEXT, ")"), *((i, text[i]) for i in range(2, 6)),
+              (PREV, "!"), *((i, text[i]) for i in range(6, len(text)))]
+    new, (start, end) = rebuild(text, pieces)
+    assert new == "H(1)新建3所!\n2.改造"
+    assert new[start[0]:end[6]] == "(1)新建3所!"  # the marker before, the reading after; not the header
+    assert new[start[6]:end[len(text)]] == "\n2.改造"
+    assert new[start[3]:end[5]] == "建3"
+
+
+@pytest.mark.parametrize("name", [n for n in TRANSFORMS if n != "as written"])
+def test_transforms_keep_the_text_of_the_page(name: str) -> None:
+    from nlp_minsheng.textnorm import normalize
+
+    text = "一、教育类\n1.新建幼儿园3所。\n2.改造小区5个。\n| 1 | 项目 | 3所 |"
+    new, (start, end) = TRANSFORMS[name](text)
+    assert all(a <= b for a, b in zip(start, start[1:])) and all(a <= b for a, b in zip(end, end[1:]))
+    assert start[0] <= end[len(text)] <= len(new)
+    if name not in ("traditional", "chrome", "(1) markers", "① markers", "▶ bullets"):
+        assert "新建幼儿园" in normalize(new).text  # only dressing was added
+
+
+def test_items_are_the_same_however_the_tuning_pages_are_dressed() -> None:
+    docs = tuning_docs(["rs", "dev", "seed"])
+    assert len(docs) >= 80
+    changed = {name: r["changed"] for name, r in run(docs).items() if r["changed"]}
+    assert not changed, changed
