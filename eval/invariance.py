@@ -153,11 +153,50 @@ def flatten_tables(text: str) -> tuple[str, Maps]:
     return rebuild(text, pieces)
 
 
+def half_paren_numbers(text: str) -> tuple[str, Maps]:
+    return _renumber(text, lambda n: f"{n})")
+
+
+def wechat_numbers(text: str) -> tuple[str, Maps]:
+    return _renumber(text, lambda n: f"{n:02d} ")
+
+
+def hard_wraps(text: str, width: int = 24) -> tuple[str, Maps]:
+    """Line breaks every ``width`` characters inside long lines, as in text taken from a newspaper PDF."""
+    pieces: list[Piece] = []
+    col = 0
+    for i, c in enumerate(text):
+        if c == "\n":
+            col = 0
+        elif col and col % width == 0 and text[i - 1] != "\n":
+            pieces.append((NONE, "\n"))
+        pieces.append((i, c))
+        col = 0 if c == "\n" else col + 1
+    return rebuild(text, pieces)
+
+
+_SPAM = "【代写代发各类论文 加微信:abc123】"
+
+
+def spam(text: str) -> tuple[str, Maps]:
+    """An advert injected after every fifth sentence end, as on some reposting sites."""
+    pieces: list[Piece] = []
+    n = 0
+    for i, c in enumerate(text):
+        pieces.append((i, c))
+        if c == "。":
+            n += 1
+            if n % 5 == 0:
+                pieces += [(PREV, ch) for ch in _SPAM]
+    return rebuild(text, pieces)
+
+
 TRANSFORMS: dict[str, Callable[[str], tuple[str, Maps]]] = {
     "as written": lambda t: rebuild(t, _copy(t)),
     "traditional": traditional, "pinyin": pinyin, "blank lines": blank_lines, "indent": indent,
     "chrome": chrome, "(1) markers": paren_numbers, "① markers": circled_numbers, "▶ bullets": bullets,
-    "flattened tables": flatten_tables,
+    "flattened tables": flatten_tables, "1) markers": half_paren_numbers, "01 markers": wechat_numbers,
+    "hard wraps": hard_wraps, "spam": spam,
 }
 
 

@@ -10,6 +10,7 @@ rows) and, failing all of these, prose paragraphs.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -26,9 +27,10 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "paren_cn": re.compile(rf"^\s*[(（][{_CN}]{{1,3}}[)）]"),
     "num_dot": re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)"),
     "paren_num": re.compile(r"^\s*[(（]\d{1,2}[)）]"),
+    "num_paren": re.compile(r"^\s*\d{1,2}\s*[)）]"),
     "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►]|——)"),
     "shi": re.compile(rf"^\s*[{_CN}]{{1,3}}是"),
-    "num_space": re.compile(r"^\s*0\d\s+\S"),
+    "num_space": re.compile(r"^\s*(?:0[1-9]|[1-9]\d)\s+(?=[^\d\s])"),
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
     "circled": re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
 }
@@ -301,7 +303,36 @@ def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _content_lines(text: str) -> list[tuple[int, int, str]]:
-    return list(_iter_content_lines(text))
+    return _unwrap(text, list(_iter_content_lines(text)))
+
+
+_SENTENCE_END = "。；;！!？?：:"
+_MIN_WRAPPED = 12  # shorter lines are headings, cells or chrome, never the body of a wrapped page
+
+
+def _unwrap(text: str, lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Join the lines of a page hard-wrapped at a fixed width (text taken from a newspaper PDF or a forum).
+
+    A page is wrapped when most of its longer lines have one length, give or take one character; a line of
+    that length that does not end a sentence continues on the line right below it. A joined line keeps its
+    offsets (the line break reads as a space), so items and titles are ranges of ``text`` as before."""
+    lengths = [len(line.strip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
+    if len(lengths) < 6:
+        return lines
+    width = Counter(lengths).most_common(1)[0][0]
+    if sum(abs(n - width) <= 1 for n in lengths) * 2 < len(lengths):
+        return lines
+    out: list[tuple[int, int, str]] = []
+    last_len = 0  # the length of the last physical line of the line being built
+    for s, e, line in lines:
+        if out and last_len and s == out[-1][1] + 1:
+            ps, _, _ = out[-1]
+            out[-1] = (ps, e, text[ps:e].replace("\n", " "))
+        else:
+            out.append((s, e, line))
+        body = line.strip()
+        last_len = len(body) if abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END else 0
+    return out
 
 
 _SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目).{0,4}征集")
@@ -359,6 +390,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     for idx in order:
         if idx not in dead:
             found.setdefault(styles[idx], []).append(idx)
+    if "num_space" in found and not re.match(r"\s*0", content[found["num_space"][0]][2]):
+        del found["num_space"]  # 01 02 … 10 11: a run of two-digit numbers is a list only from 01 (not 10 开封 216)
     candidates = sorted((idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2)
     if not candidates:
         return []

@@ -68,6 +68,9 @@ ITEM_CASES = [
     ("a work report's dash line under the title is not a bullet item",
      "政府工作报告\n——2024年1月10日在某市第十九届人民代表大会第四次会议上\n各位代表：\n三、办好民生实事\n"
      "▶教育优先。新建学校8所。\n▶健康惠民。新建卫生院3所。\n▶养老服务。新建幸福院30处。\n", 3),
+    ("1) markers", "1)新建幼儿园3所。\n2)改造老旧小区5个。\n3）新增公交线路6条。\n", 3),
+    ("01 … 10 blocks of a WeChat repost", "".join(f"{n:02d} 新建社区食堂{n}个\n" for n in range(1, 11)), 10),
+    ("a ranking whose rows start at 10 is not a list", "10 开封 216 94%\n11 安阳 238 92%\n12 商丘 248 90%\n", 0),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
@@ -124,3 +127,19 @@ def test_a_class_code_cell_stays_in_its_row() -> None:
     nt = normalize(text).text
     items = segment(nt)
     assert [nt[slice(*item_core(nt, it.start, it.end))][-2:] for it in items] == ["Ⅰ类", "Ⅰ类", "Ⅱ类"]
+
+
+def test_a_page_hard_wrapped_at_a_fixed_width_gives_the_items_of_the_unwrapped_page() -> None:
+    # Text taken from a newspaper PDF: every line is cut at 18 characters, mid-sentence and mid-item.
+    page = ("某市召开人民代表大会，票决产生今年三件民生实事。\n"
+            "当选的3件民生实事包括：新建城区幼儿园3所，新增学位1080个，秋季学期投入使用；改造城区老旧小区42个，"
+            "惠及居民8600户，年底前完工；新增公共停车泊位1500个，缓解老城区停车难问题。\n"
+            "代表们表示，将持续跟踪这些项目的推进情况，督促相关部门尽早拿出实效，让群众看得见、摸得着。\n")
+    wrapped = "\n".join(line[i:i + 18] for line in page.splitlines() for i in range(0, len(line), 18)) + "\n"
+    expected = [normalize(c).text for c in ("新建城区幼儿园3所，新增学位1080个，秋季学期投入使用",
+                                            "改造城区老旧小区42个，惠及居民8600户，年底前完工",
+                                            "新增公共停车泊位1500个，缓解老城区停车难问题")]
+    for text in (page, wrapped):
+        nt = normalize(text).text
+        cores = [nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)]
+        assert cores == expected, text
