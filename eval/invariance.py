@@ -1,4 +1,4 @@
-"""Do the items stay the same when a page varies the way real pages vary?
+"""Do the items and the plan year stay the same when a page varies the way real pages vary?
 
 Each transform rewrites a page as real pages differ from one another — traditional script, a pinyin
 reading after characters, blank lines between lines (an HTML copy), full-width indents, site chrome
@@ -96,7 +96,8 @@ def indent(text: str) -> tuple[str, Maps]:
     return rebuild(text, pieces)
 
 
-_HEADER = "首页 >> 信息公开 >> 正文\n2021-03-15 09:30  来源：某某网  编辑：张某\n【字号 大 中 小】【打印】\n"
+# No date in it: a page has one publication date, and the plan year may rest on it.
+_HEADER = "首页 >> 信息公开 >> 正文\n浏览次数：1024  来源：某某网  编辑：张某\n【字号 大 中 小】【打印】\n"
 _FOOTER = "\n\n相关新闻\n某某区召开专题会议部署重点工作\n某某街道开展志愿服务活动\n"
 
 
@@ -227,15 +228,28 @@ def tuning_docs(sets: Iterable[str]) -> list[Any]:
             if d.split != "dev-real" and "items" in d.meta and d.id.split("-")[0] in wanted]
 
 
+def plan_year(text: str) -> int | None:
+    from nlp_minsheng.segment import infer_year
+    from nlp_minsheng.textnorm import normalize
+
+    return infer_year(normalize(text).text)
+
+
 def run(docs: list[Any]) -> dict[str, dict[str, Any]]:
-    """Per transform: item F1 and the documents whose errors differ from the page as written."""
-    base = {d.id: item_errors(d, TRANSFORMS["as written"]) for d in docs}
-    out = {}
+    """Per transform: item F1, plan-year accuracy, and the documents whose item errors or plan year
+    differ from the page as written."""
+    out: dict[str, dict[str, Any]] = {}
     for name, fn in TRANSFORMS.items():
-        errs = base if name == "as written" else {d.id: item_errors(d, fn) for d in docs}
+        errs = {d.id: item_errors(d, fn) for d in docs}
+        years = {d.id: plan_year(fn(d.text)[0]) for d in docs if "plan_year" in d.meta}
         tp, fp, fn_ = (sum(e[k] for e in errs.values()) for k in range(3))
+        base = out.get("as written", {"errors": errs, "years": years})
         out[name] = {"f1": round(2 * tp / (2 * tp + fp + fn_), 4) if tp + fp + fn_ else 1.0,
-                     "changed": {i: e for i, e in errs.items() if e != base[i]}}
+                     "year": round(sum(years[d.id] == d.meta["plan_year"] for d in docs if d.id in years)
+                                   / len(years), 4) if years else None,
+                     "errors": errs, "years": years,
+                     "changed": {i: e for i, e in errs.items() if e != base["errors"][i]},
+                     "year_changed": {i: y for i, y in years.items() if y != base["years"][i]}}
     return out
 
 
@@ -245,12 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", action="store_true", help="list the documents a transform changes")
     args = ap.parse_args(argv)
     docs = tuning_docs(args.sets.split(","))
-    print(f"{len(docs)} pages with item gold ({args.sets}); item F1 per transform")
+    print(f"{len(docs)} pages with item gold ({args.sets}); item F1 and plan-year accuracy per transform")
     for name, r in run(docs).items():
-        print(f"  {name:17s} {r['f1']:.3f}  changed pages: {len(r['changed'])}")
+        print(f"  {name:17s} items {r['f1']:.3f} ({len(r['changed'])} pages changed)   "
+              f"plan year {r['year']:.3f} ({len(r['year_changed'])} changed)")
         if args.show:
             for doc_id, (tp, fp, fn) in sorted(r["changed"].items()):
                 print(f"      {doc_id}: tp {tp} fp {fp} fn {fn}")
+            for doc_id, year in sorted(r["year_changed"].items()):
+                print(f"      {doc_id}: plan year {year}")
     return 0
 
 

@@ -316,7 +316,8 @@ def _unwrap(text: str, lines: list[tuple[int, int, str]]) -> list[tuple[int, int
     A page is wrapped when most of its longer lines have one length, give or take one character; a line of
     that length that does not end a sentence continues on the line right below it. A joined line keeps its
     offsets (the line break reads as a space), so items and titles are ranges of ``text`` as before."""
-    lengths = [len(line.strip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
+    # Widths count a line's indent: the wrap cut the line as printed.
+    lengths = [len(line.rstrip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
     if len(lengths) < 6:
         return lines
     width = Counter(lengths).most_common(1)[0][0]
@@ -330,7 +331,7 @@ def _unwrap(text: str, lines: list[tuple[int, int, str]]) -> list[tuple[int, int
             out[-1] = (ps, e, text[ps:e].replace("\n", " "))
         else:
             out.append((s, e, line))
-        body = line.strip()
+        body = line.rstrip()
         last_len = len(body) if abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END else 0
     return out
 
@@ -488,7 +489,7 @@ def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
     return list(islice(_iter_content_lines(text), n))
 
 
-_PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|票决")
+_PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|票决|政府工作报告")
 # A publication date or dateline: 2021-03-15, 2021/3/15, 2021年3月15日, 2021.03.15.
 _DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*)(\d{1,2})")
 

@@ -51,6 +51,8 @@ def test_other_formats(text, n):
     ("没有任何年份的一段话", None),
     ("年初，经代表投票表决，12个项目入选?019年市民生实事项目。", 2019),  # mojibake ate the first digit
     ("今年排定十件为民实事。\n新闻推荐\n《某县2012年重点工程》", None),  # related news names other plans
+    # A work report's title year is its plan year, though its review section counts last year's 实事.
+    ("2024年某区政府工作报告(摘要)\n一、2023年工作回顾\n2023年民生实事全面完成，2023年实事项目投资5亿元。", 2024),
 ])
 def test_infer_year(text, year):
     assert infer_year(text) == year
