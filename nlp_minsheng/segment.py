@@ -40,6 +40,7 @@ INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
     "shi": re.compile(rf"([{_CN}]{{1,3}})是"),
     "paren_num": re.compile(r"[(（](\d{1,2})[)）]"),
     "circled": re.compile(rf"([{_CIRCLED}])"),
+    "num_dot": re.compile(r"(\d{1,2})[.．、](?!\d)"),  # 1.…。2.…。 run on in one paragraph
 }
 _BOUNDARY = ":：。；;，,!！?？ \t\n"
 _MAX_MEMBER = 600  # characters between two markers of one inline list
@@ -214,6 +215,13 @@ def _list_members(text: str, start: int, stop: int, sep: str, n: int | None) -> 
     return first or []
 
 
+def _cut_off(text: str, content: list[tuple[int, int, str]]) -> bool:
+    """Does the page stop mid-sentence (a copy cut off: its last line, running text rather than a short
+    line of chrome, ends without a sentence end)?"""
+    last = content[-1][2].strip() if content else ""
+    return len(last) >= 15 and last[-1] not in "。！？!?”」）)"
+
+
 def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Segment]:
     """A list after an introducing word (包括：A；B；C / 具体为：A。B。C / 为：⏎A⏎B), guarded by what the page says.
 
@@ -245,7 +253,9 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                         cut = _ETC.search(text, a, b)
                         members[-1] = (a, cut.start() if cut else b)
                 elif n is not None:
-                    ok = abs(len(members) - n) <= 1 and len(members) >= 2
+                    # A page cut off inside the list has fewer members than it states.
+                    cut = idx == len(content) - 1 and _cut_off(text, content)
+                    ok = len(members) >= 2 and (abs(len(members) - n) <= 1 or cut and len(members) < n)
                 else:
                     ok = sep != "。" and colon and len(members) >= 3 and bool(_PLAN_NAMED.search(before))
                 if ok:
@@ -443,7 +453,41 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
         else:
             title = _title(line, style)
         items.append(Segment(s, e, title))
+    if style in _RUN_ON:
+        items = _split_run_on(text, items, _RUN_ON[style])
     return items
+
+
+# Numbered headings whose next members may run on in the same paragraph (1.…。2.…。3.…).
+_RUN_ON = {"num_dot": INLINE_FAMILIES["num_dot"], "paren_num": INLINE_FAMILIES["paren_num"]}
+
+
+def _split_run_on(text: str, items: list[Segment], rx: re.Pattern[str]) -> list[Segment]:
+    """Split an item that holds the next members of its list after a sentence end: headings 1., 4., 7.
+    with 2. and 3. inside the paragraph of 1. are seven items. Only when every missing ordinal is found,
+    in order, between the two headings."""
+    ordinals = []
+    for it in items:
+        m = rx.search(text, it.start, min(it.end, it.start + 8))
+        ordinals.append(_ordinal("", m.group(1)) if m else -1)
+    out: list[Segment] = []
+    for k, it in enumerate(items):
+        first = ordinals[k]
+        want = ordinals[k + 1] - 1 if k + 1 < len(items) else None
+        starts = [it.start]
+        if first > 0 and (want is None or want > first):
+            n = first + 1
+            for m in rx.finditer(text, it.start + 1, it.end):
+                if want is not None and n > want:
+                    break
+                if _ordinal("", m.group(1)) == n and text[m.start() - 1] in "。；;!！?？":
+                    starts.append(m.start())
+                    n += 1
+            if want is not None and n != want + 1:
+                starts = [it.start]  # not every missing member was found: leave the item whole
+        bounds = [*starts, it.end]
+        out += [it] if len(starts) == 1 else [_member(text, a, b) for a, b in zip(bounds, bounds[1:])]
+    return out
 
 
 # Headings that are not projects: how the work is run (细化任务清单, 压实推进责任) and how many projects are

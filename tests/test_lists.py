@@ -71,6 +71,13 @@ ITEM_CASES = [
     ("1) markers", "1)新建幼儿园3所。\n2)改造老旧小区5个。\n3）新增公交线路6条。\n", 3),
     ("01 … 10 blocks of a WeChat repost", "".join(f"{n:02d} 新建社区食堂{n}个\n" for n in range(1, 11)), 10),
     ("a ranking whose rows start at 10 is not a list", "10 开封 216 94%\n11 安阳 238 92%\n12 商丘 248 90%\n", 0),
+    ("numbered members run on in the paragraph of their group's first",
+     "教育类\n1.新建幼儿园3所。2.改扩建中小学5所。3.更新课桌椅8000套。\n医疗类\n4.新建卫生院2所。5.新增床位400张。\n", 5),
+    ("a page cut off inside its ；list",
+     "今年确定的10件民生实事包括：新建城区幼儿园3所；改造老旧小区42个；新增公共停车泊位1500个；建设城市书房8家；为60岁以上老人", 5),
+    ("a ；list short of its stated count on a page that is not cut off",
+     "今年确定的10件民生实事包括：新建城区幼儿园3所；改造老旧小区42个；新增公共停车泊位1500个；建设城市书房8家。\n"
+     "代表们表示将持续跟踪项目推进情况。\n", 0),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
