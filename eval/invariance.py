@@ -213,12 +213,57 @@ def truncated(text: str) -> tuple[str, Maps]:
     return rebuild(text, _copy(text[: int(len(text) * 0.7)]))
 
 
+_SECTION = re.compile(r"(?m)^([ \t\u3000]*)([一二三四五六七八九十]{1,3})、")
+
+
+def lost_numerals(text: str) -> tuple[str, Maps]:
+    """Every other 一、/二、 section numeral lost in copying (、提交途径), as on some pages."""
+    pieces: list[Piece] = []
+    last = 0
+    for k, m in enumerate(_SECTION.finditer(text)):
+        if k % 2:
+            pieces += [(i, text[i]) for i in range(last, m.start(2))]
+            last = m.end(2)  # the numeral goes, its 、 stays
+    pieces += [(i, text[i]) for i in range(last, len(text))]
+    return rebuild(text, pieces)
+
+
+def spaced_titles(text: str) -> tuple[str, Maps]:
+    """The first lines spaced out character by character (民 生 实 事), as in text from a PDF headline."""
+    pieces: list[Piece] = []
+    lines_seen = 0
+    for i, c in enumerate(text):
+        pieces.append((i, c))
+        if c == "\n":
+            lines_seen += bool(i and text[i - 1] != "\n")
+        elif lines_seen < 2 and i + 1 < len(text) and text[i + 1] != "\n":
+            pieces.append((PREV, " "))
+    return rebuild(text, pieces)
+
+
+_PUBLISHED = re.compile(r"(20\d{2})-(\d{1,2})-(\d{1,2})")  # a publication timestamp, not a date in the text
+
+
+def garbled_dates(text: str) -> tuple[str, Maps]:
+    """Dates garbled in publication: 2022-09-30 -> 202209月30日 (the separators lost, 月/日 kept or added)."""
+    pieces: list[Piece] = []
+    last = 0
+    for m in _PUBLISHED.finditer(text):
+        pieces += [(i, text[i]) for i in range(last, m.start())]
+        y, mo, d = m.group(1), m.group(2).zfill(2), m.group(3).zfill(2)
+        pieces += [(NEXT, ch) for ch in f"{y}{mo}月{d}日"]
+        last = m.end()
+    pieces += [(i, text[i]) for i in range(last, len(text))]
+    return rebuild(text, pieces)
+
+
 TRANSFORMS: dict[str, Callable[[str], tuple[str, Maps]]] = {
     "as written": lambda t: rebuild(t, _copy(t)),
     "traditional": traditional, "pinyin": pinyin, "blank lines": blank_lines, "indent": indent,
     "chrome": chrome, "(1) markers": paren_numbers, "① markers": circled_numbers, "▶ bullets": bullets,
     "flattened tables": flatten_tables, "1) markers": half_paren_numbers, "01 markers": wechat_numbers,
     "hard wraps": hard_wraps, "spam": spam, "one paragraph": one_paragraph, "truncated": truncated,
+    "lost numerals": lost_numerals, "spaced titles": spaced_titles, "garbled dates": garbled_dates,
 }
 
 

@@ -22,7 +22,7 @@ from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
-    "cn_dun": re.compile(rf"^\s*[{_CN}]{{1,3}}\s*、"),
+    "cn_dun": re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*)?、(?=\S)"),  # the numeral may be lost in copying (、提交途径)
     "di_jian": re.compile(rf"^\s*第[{_CN}\d]{{1,3}}件"),
     "paren_cn": re.compile(rf"^\s*[(（][{_CN}]{{1,3}}[)）]"),
     "num_dot": re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)"),
@@ -535,7 +535,8 @@ def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
 
 _PLAN_WORDS = re.compile(r"实事|项目|计划|民生|民心|惠民|为民|办|票决|政府工作报告")
 # A publication date or dateline: 2021-03-15, 2021/3/15, 2021年3月15日, 2021.03.15.
-_DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*)(\d{1,2})\s*(?:[-/.]\s*|月\s*)(\d{1,2})")
+# Also garbled: the separator after the year lost (202209月30日).
+_DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*|(?=[01]\d月))(\d{1,2})\s*(?:[-/.]\s*|月\s*)(\d{1,2})")
 
 
 _RANGE_AFTER = re.compile(rf"\s*[{RANGE_SEPARATORS}]")  # 2021-2025年: a period, not the plan year

@@ -20,6 +20,8 @@ from functools import lru_cache
 # syllables directly after a CJK character.
 _TONE = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN = re.compile(rf"(?<=[\u3400-\u9fff\uf900-\ufaff])[(（]([a-z{_TONE}]{{1,6}})[)）]")
+# Text spaced out one character at a time (民 生 实 事, 项 目 名 称: a PDF headline, a table header).
+_SPACED = re.compile(r"(?<![^\s])(?:[^\s] ){3,}[^\s](?![^\s])")
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]{0,200})?/?\s*>")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});")
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
@@ -96,7 +98,8 @@ def normalize(text: str, *, to_simplified: bool = True) -> NormalizedText:
     """Clean ``text`` for the tagger, keeping an exact offset map.
 
     Steps: drop HTML tags and zero-width characters, decode HTML entities,
-    drop pinyin conversion leftovers, fold full-width forms and odd
+    drop pinyin conversion leftovers and the spaces of text spaced out one
+    character at a time (民 生 实 事), fold full-width forms and odd
     whitespace, convert traditional to simplified characters (OpenCC t2s).
     """
     if not isinstance(text, str):
@@ -118,6 +121,9 @@ def normalize(text: str, *, to_simplified: bool = True) -> NormalizedText:
     for m in _PINYIN.finditer(text):
         if is_pinyin(m.group(1)):
             edits.append((m.start(), m.end(), _DELETE))
+    for m in _SPACED.finditer(text):
+        if sum("\u3400" <= c <= "\u9fff" for c in m.group(0)) >= 2:
+            edits += [(k, k + 1, _DELETE) for k in range(m.start() + 1, m.end(), 2)]
     edits.sort()
     pos = 0
     for s, e, repl in edits:

@@ -78,6 +78,9 @@ ITEM_CASES = [
     ("a ；list short of its stated count on a page that is not cut off",
      "今年确定的10件民生实事包括：新建城区幼儿园3所；改造老旧小区42个；新增公共停车泊位1500个；建设城市书房8家。\n"
      "代表们表示将持续跟踪项目推进情况。\n", 0),
+    ("a section numeral lost in copying", "一、新建幼儿园3所。\n、改造老旧小区42个。\n三、新增停车泊位1500个。\n", 3),
+    ("a spaced-out table header", "序 号\n\n项 目 名 称\n\n目 标 任 务\n\n1\n\n新建幼儿园\n\n3所\n\n2\n\n改造老旧小区\n\n42个\n\n"
+     "3\n\n新增停车泊位\n\n1500个\n", 3),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]

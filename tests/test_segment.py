@@ -51,6 +51,7 @@ def test_other_formats(text, n):
     ("没有任何年份的一段话", None),
     ("年初，经代表投票表决，12个项目入选?019年市民生实事项目。", 2019),  # mojibake ate the first digit
     ("今年排定十件为民实事。\n新闻推荐\n《某县2012年重点工程》", None),  # related news names other plans
+    ("发布时间：202211月28日 09:30\n区人大会议表决通过了十件实事", 2023),  # garbled date: the year's separator lost
     # A work report's title year is its plan year, though its review section counts last year's 实事.
     ("2024年某区政府工作报告(摘要)\n一、2023年工作回顾\n2023年民生实事全面完成，2023年实事项目投资5亿元。", 2024),
 ])
@@ -95,3 +96,7 @@ def test_news_page_without_a_list_has_no_items_and_no_chrome():
 ])
 def test_real_page_structures(text, titles):
     assert [s.title for s in segment(text)] == titles
+
+
+def test_a_spaced_out_headline_gives_its_year_after_normalisation():
+    assert infer_year(normalize("2 0 2 1 年 民 生 实 事 项 目\n区人大会议表决通过了十件实事").text) == 2021

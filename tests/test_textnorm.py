@@ -86,3 +86,17 @@ def test_non_str():
 ])
 def test_reading_before(text: str, end: int, expected: int) -> None:
     assert reading_before(text, end) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2 0 2 1 年 民 生 实 事", "2021年民生实事"), ("项 目 名 称", "项目名称"),
+    ("本报记者 王某某 实习生 李某", "本报记者 王某某 实习生 李某"),  # words separated by spaces stay apart
+    ("3 5 2 1", "3 5 2 1"), ("a b c d e", "a b c d e"),  # no Chinese: cells or letters, left alone
+    ("新 建 幼儿园", "新 建 幼儿园"),  # two single characters are not a spaced-out run
+])
+def test_spaced_out_text_is_joined_and_offsets_still_map(text: str, expected: str) -> None:
+    norm = normalize(text)
+    assert norm.text == expected
+    for i in range(len(norm.text)):
+        s, e = norm.to_original(i, i + 1)
+        assert text[s:e].strip() == norm.text[i].strip()
