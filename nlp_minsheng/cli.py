@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -414,3 +415,9 @@ def main(argv: list[str] | None = None) -> int:
     except (TypeError, ValueError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`… parse x | head`): stop quietly. Python would otherwise report the
+        # broken pipe again when it flushes stdout at exit, so point stdout at devnull first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # what a shell reports for a writer stopped by SIGPIPE

@@ -182,3 +182,16 @@ def test_workers_keep_the_plan_year(tmp_path):
         assert row["plan"]["year"] == 2031
         (deadline,) = [e for e in row["plan"]["entities"] if e["label"] == "DEADLINE"]
         assert deadline["value"]["end"] == "2031-12-31"
+
+
+def test_cli_stops_quietly_when_the_reader_goes_away():
+    # `python -m nlp_minsheng parse x | head -1`: a closed stdout is not an error worth a traceback.
+    text = "\n".join(f"{n}.新建幼儿园{n}所，改造道路{n}条。" for n in range(1, 400))
+    cmd = [sys.executable, "-m", "nlp_minsheng", "parse", "-", "--rules"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(text.encode())
+    proc.stdin.close()
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait() in (0, 141) and "Traceback" not in err and "BrokenPipe" not in err, err
