@@ -315,6 +315,16 @@ def _target_metric(before: str, after: str) -> str | None:
     return _metric_before(left, right)
 
 
+def _last_words(text: str, limit: int) -> str:
+    """The end of ``text`` in whole jieba words, at most ``limit`` characters (户外劳动者, not 外劳动者)."""
+    out = ""
+    for word in reversed(_words(text)):
+        if len(out) + len(word) > limit:
+            break
+        out = word + out
+    return out
+
+
 def _metric_before(left: str, right: str) -> str | None:
     """The metric read before the quantity (新建口袋公园12个 → 新建口袋公园; 覆盖率达到95% → 覆盖率)."""
     verbs = list(_VERB_RE.finditer(left))
@@ -329,7 +339,7 @@ def _metric_before(left: str, right: str) -> str | None:
         obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
         if _SCOPE.match(obj):
             obj = _object_after(right)
-        return obj[-10:] or None
+        return _last_words(obj, 10) or None
     v = verbs[-1]
     obj = left[v.end():]
     obj = _OBJECT_TAIL.sub("", obj)
