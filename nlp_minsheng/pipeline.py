@@ -34,7 +34,7 @@ from .decode import Span, decode
 from .edges import trim
 from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
-from .repair import grammatical, is_table_cell, missed_table_amounts, names_a_document, repair_span
+from .repair import cuts_a_number, grammatical, is_table_cell, missed_table_amounts, names_a_document, repair_span
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .tables import Tables
@@ -337,7 +337,7 @@ class Pipeline:
             s, e = sp.start, sp.end
             if names_a_document(nt, e, sp.label):
                 continue
-            fix = sp.label in self._repair_labels
+            fix = sp.label in self._repair_labels or cuts_a_number(nt, s, e)
             if fix:
                 s, e = repair_span(nt, s, e, sp.label)
             if self.word_edges and sp.label == "LOCATION":

@@ -11,7 +11,7 @@ from .grammar import DOCUMENT_AFTER_YEAR
 from .labels import SPECS
 from .tables import Tables, is_table_cell
 
-__all__ = ["grammatical", "is_table_cell", "missed_table_amounts", "names_a_document", "repair_span"]
+__all__ = ["cuts_a_number", "grammatical", "is_table_cell", "missed_table_amounts", "names_a_document", "repair_span"]
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -32,6 +32,16 @@ def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             if best is None or ov > min(end, best[1]) - max(start, best[0]):
                 best = (m.start(), m.end())
     return best if best else (start, end)
+
+
+def cuts_a_number(text: str, start: int, end: int) -> bool:
+    """Does ``[start, end)`` begin or end inside a number (2016.1|2, 20|16年)?  A span never does (LABELS.md:
+    never inside a word), so such a span is repaired whatever its label."""
+    def digit(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isdigit()
+
+    inside_end = digit(end - 1) and (digit(end) or (end < len(text) and text[end] in ".．" and digit(end + 1)))
+    return bool(end > start and (inside_end or (digit(start) and digit(start - 1))))
 
 
 def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:

@@ -273,3 +273,17 @@ def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
     s = text.index("1200")
     covered = Pipeline(_FixedClassifier({(s, s + 4, "TARGET"): 0.99}), repair=False).parse(text).entities
     assert [(e.text, e.label) for e in covered] == [("1200", "TARGET"), ("860", "AMOUNT")]  # model spans win
+
+
+@pytest.mark.parametrize(("cut", "whole"), [
+    ("2016.03-2016.1", "2016.03-2016.12"),  # ends inside a number
+    ("016.03-2016.12", "2016.03-2016.12"),  # starts inside one
+    ("2016.03-2016", "2016.03-2016.12"),    # ends before .12
+])
+def test_a_span_that_cuts_a_number_is_repaired_whatever_its_label(cut: str, whole: str) -> None:
+    text = f"| 新建亲水步道6公里 | {whole} | 860 |"
+    s = text.index(cut)
+    clf = _FixedClassifier({(s, s + len(cut), "DEADLINE"): 0.99})
+    pipe = Pipeline(clf, repair=["TARGET", "AMOUNT", "LOCATION"])  # DEADLINE is not a repaired label
+    assert [e.text for e in pipe.parse(text).entities] == [whole]
+    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [cut]
