@@ -45,9 +45,9 @@ INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
 _BOUNDARY = ":：。；;，,!！?？ \t\n"
 _MAX_MEMBER = 600  # characters between two markers of one inline list
 # Lagging work, problems, reasons: a list introduced by these is not the plan's items.
-_LAGGING = re.compile(r"偏慢|滞后|落后|缓慢|问题|困难|不足|差距|短板|原因|措施|做法|经验")
+_LAGGING = re.compile(r"偏慢|较慢|迟缓|滞后|落后|缓慢|未达|问题|困难|不足|差距|短板|原因|措施|做法|经验")
 # Words that introduce the plan's list; 为/是/有/如下 only with a colon.
-_INTRO = re.compile(r"(?:包括|包含|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
+_INTRO = re.compile(r"(?:包括|包含|涵盖|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
 _STATED = re.compile(rf"(\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:件|项|个方面|个)[^,，。;；:：\n]{{0,6}}?(?:实事|工程|项目)")
 _PLAN_NAMED = re.compile(r"实事|项目|工程|民生")
 _ETC = re.compile(r"等(?:方面|领域|项目|工程|内容|实事)?\s*$")
@@ -313,40 +313,40 @@ def _iter_content_lines(text: str) -> Iterator[tuple[int, int, str]]:
 
 
 def _content_lines(text: str) -> list[tuple[int, int, str]]:
-    return _unwrap(text, list(_iter_content_lines(text)))
+    return list(_iter_content_lines(text))
 
 
 _SENTENCE_END = "。；;！!？?：:"
 _MIN_WRAPPED = 12  # shorter lines are headings, cells or chrome, never the body of a wrapped page
 
 
-def _unwrap(text: str, lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Join the lines of a page hard-wrapped at a fixed width (text taken from a newspaper PDF or a forum).
+def unwrap(text: str) -> tuple[str, list[int]]:
+    """``text`` with the line breaks of hard wrapping removed, and where each of its characters was in ``text``.
 
-    A page is wrapped when most of its longer lines have one length, give or take one character; a line of
-    that length that does not end a sentence continues on the line right below it. A joined line keeps its
-    offsets (the line break reads as a space), so items and titles are ranges of ``text`` as before."""
-    # Widths count a line's indent: the wrap cut the line as printed.
+    A page is hard-wrapped (text taken from a newspaper PDF or a forum) when most of its longer lines have one
+    width, give or take one character (an indent counts: the line was cut as printed). A line of that width that
+    does not end a sentence continues on the line right below it, unless that line starts a heading. The list
+    readers then see ``1.完成…`` and ``分别是：`` whole even where the wrap cut them."""
+    lines = list(_iter_content_lines(text))
     lengths = [len(line.rstrip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
-    if len(lengths) < 6:
-        return lines
-    width = Counter(lengths).most_common(1)[0][0]
-    if sum(abs(n - width) <= 1 for n in lengths) * 2 < len(lengths):
-        return lines
-    out: list[tuple[int, int, str]] = []
-    last_len = 0  # the length of the last physical line of the line being built
-    for s, e, line in lines:
-        if out and last_len and s == out[-1][1] + 1:
-            ps, _, _ = out[-1]
-            out[-1] = (ps, e, text[ps:e].replace("\n", " "))
-        else:
-            out.append((s, e, line))
-        body = line.rstrip()
-        last_len = len(body) if abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END else 0
-    return out
+    breaks: list[int] = []
+    if len(lengths) >= 6:
+        width = Counter(lengths).most_common(1)[0][0]
+        if sum(abs(n - width) <= 1 for n in lengths) * 2 >= len(lengths):
+            for (_, e, line), (s2, _, nxt) in zip(lines, lines[1:]):
+                body = line.rstrip()
+                # (a line that starts with 、 continues a list cut by the wrap; it is not a lost section numeral)
+                starts_heading = any(rx.match(nxt) for rx in HEADING_STYLES.values()) and nxt.lstrip()[:1] != "、"
+                if s2 == e + 1 and abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END and not starts_heading:
+                    breaks.append(e)
+    if not breaks:
+        return text, list(range(len(text)))
+    drop = set(breaks)
+    pos = [i for i in range(len(text)) if i not in drop]
+    return "".join(text[i] for i in pos), pos
 
 
-_SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目).{0,4}征集")
+_SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目|实事).{0,4}征集")
 # Sections of a report or notice that are about the work, not items of the plan.
 _NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
@@ -442,8 +442,12 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
             if style == "lone_num":  # a flattened table's last row ends before a note under the table
                 last = next((j - 1 for j in range(idx + 1, last + 1) if _TABLE_NOTE.match(content[j][2])), last)
         bounds.append((idx, last))
+    # A line the page repeats (an image caption under every block: 2019年某区民生实事安排) ends no item's text.
+    seen = Counter(line.strip() for _, _, line in content)
     items = []
     for idx, last in bounds:
+        while last > idx and seen[content[last][2].strip()] > 1 and _is_caption(content[last][2]):
+            last -= 1
         s, e = content[idx][0], content[last][1]
         while e > s and text[e - 1].isspace():
             e -= 1
@@ -456,6 +460,13 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     if style in _RUN_ON:
         items = _split_run_on(text, items, _RUN_ON[style])
     return items
+
+
+def _is_caption(line: str) -> bool:
+    """A title-like line (ten characters or more, eight of them Chinese), not a table cell that repeats
+    (区教育局, 2016.03-2016.12)."""
+    t = line.strip()
+    return len(t) >= 10 and sum("\u4e00" <= c <= "\u9fff" for c in t) >= 8
 
 
 # Numbered headings whose next members may run on in the same paragraph (1.…。2.…。3.…).
@@ -504,6 +515,15 @@ def _names_projects(items: list[Segment]) -> bool:
 
 
 def segment(text: str) -> list[Segment]:
+    """Items of a plan, in order, as ranges of ``text`` (read with hard-wrapped lines joined, see :func:`unwrap`)."""
+    joined, pos = unwrap(text)
+    if len(joined) == len(text):
+        return _segment(text)
+    return [Segment(pos[sg.start], pos[sg.end - 1] + 1 if sg.end > sg.start else pos[sg.start], sg.title)
+            for sg in _segment(joined)]
+
+
+def _segment(text: str) -> list[Segment]:
     """Items of a plan, in order, as ranges of ``text``.
 
     Site chrome (datelines, source and editor lines, counters, font controls, image links,
@@ -552,7 +572,7 @@ def infer_year(text: str) -> int | None:
        published before the year they are for);
     4. else the first year in the title lines.
     """
-    content = _content_lines(text)  # related-news links name other plans: they stay out
+    content = _content_lines(unwrap(text)[0])  # related-news links name other plans: they stay out
     years: list[int] = []
     for _, _, line in content[:6]:  # the title lines (header_lines)
         for m in _YEAR_RE.finditer(line):

@@ -81,6 +81,12 @@ ITEM_CASES = [
     ("a section numeral lost in copying", "一、新建幼儿园3所。\n、改造老旧小区42个。\n三、新增停车泊位1500个。\n", 3),
     ("a spaced-out table header", "序 号\n\n项 目 名 称\n\n目 标 任 务\n\n1\n\n新建幼儿园\n\n3所\n\n2\n\n改造老旧小区\n\n42个\n\n"
      "3\n\n新增停车泊位\n\n1500个\n", 3),
+    ("a complete 、 list after 涵盖", "市政府对外公布了五件实事清单，涵盖扩建城区中小学校、新建居家养老服务中心、实施老旧小区改造、"
+     "整治城乡河道、增设充电桩等方面。从视察情况看，各项实事按时序推进。", 5),
+    ("lagging work listed as 进展迟缓的项目主要有", "截至目前，全县进展迟缓的项目主要有：一是农村饮水安全工程，二是城区学校扩容工程，"
+     "三是农村公路建设。", 0),
+    ("a call for proposals titled 民生实事征集", "我市启动2021年民生实事征集\n本报讯 2021年办哪些实事，市民说了算。\n"
+     "1.拨打政务服务热线提出建议。\n2.发送电子邮件提出建议。\n", 0),
     ("a call for proposals titled after site chrome", "要闻动态\n公示公告\n首页\n关于公开征集2026年度民生实事项目建议的公告\n"
      "一、征集时间\n即日起至11月15日。\n二、征集范围\n教育、养老等。\n", 0),
 ]
@@ -153,3 +159,11 @@ def test_a_page_hard_wrapped_at_a_fixed_width_gives_the_items_of_the_unwrapped_p
         nt = normalize(text).text
         cores = [nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)]
         assert cores == expected, text
+
+
+def test_a_caption_repeated_under_every_block_is_not_part_of_an_item() -> None:
+    text = ("民生实事\n01\n改造老旧小区15个\n为9个老旧小区增设消防设施\n2019年某区政府民生实事和重点工程安排\n02\n"
+            "建成街道便民服务中心\n2019年某区政府民生实事和重点工程安排\n03\n城镇新增就业1.4万人\n")
+    nt = normalize(text).text
+    assert [nt[slice(*item_core(nt, it.start, it.end))].splitlines()[-1] for it in segment(nt)] == [
+        "为9个老旧小区增设消防设施", "建成街道便民服务中心", "城镇新增就业1.4万人"]
