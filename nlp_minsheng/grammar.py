@@ -73,6 +73,10 @@ RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "年内
 # What follows a year that names a document, not the plan's schedule (LABELS.md: the year of a government
 # work report is not a DEADLINE): 2016年政府工作报告, 2012年度工作报告.
 DOCUMENT_AFTER_YEAR = re.compile(r"度?\s*(?:政府工作报告|工作报告|统计公报)")
+# A news dateline: the place between the outlet and the date is a place (LABELS.md: 人民日报天津2月8日电 → 天津).
+DATELINE = re.compile(r"(?:新华社|中新社|中新网|本报|本网|人民网|央视网|[\u4e00-\u9fff]{2,6}(?:日报|晚报|网|台|社))\s*"
+                      r"(?P<place>[\u4e00-\u9fff]{2,5}?)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+                      r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})日\s*(?:电|讯)")
 
 # ---------------------------------------------------------------- span patterns
 # The surface grammar of a span, per label (LABELS.md); the model's edge repair snaps to

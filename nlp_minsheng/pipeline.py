@@ -8,7 +8,8 @@ step        what it does
 normalize   traditional → simplified, full → half width, HTML leftovers; offset map
 tag         a :class:`Tagger` (the model, or the rule baseline) finds spans for a
             whole stream chunk in one call (see ``WindowedClassifier`` for batching)
-repair      model spans snap to the label grammar; fragments it rejects are dropped
+repair      model spans snap to the label grammar; fragments it rejects are dropped;
+            万元-column cells and dateline places the model missed are added
 resolve     the edge rule, no pinyin "places", no overlaps; offsets to the input
 values      plan year and region, then each entity's normalised value
 segment     the plan's items, each holding its entities
@@ -34,7 +35,15 @@ from .decode import Span, decode
 from .edges import trim
 from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
-from .repair import cuts_a_number, grammatical, is_table_cell, missed_table_amounts, names_a_document, repair_span
+from .repair import (
+    cuts_a_number,
+    grammatical,
+    is_table_cell,
+    missed_dateline_places,
+    missed_table_amounts,
+    names_a_document,
+    repair_span,
+)
 from .results import Entity, Item, Plan
 from .segment import header_lines, infer_year, segment
 from .tables import Tables
@@ -350,6 +359,7 @@ class Pipeline:
         # Grammar spans carry score 1.0, as the rule tagger's do.
         taken = [(sp.start, sp.end) for sp in out]
         out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(tables, taken)]
+        out += [Span(s, e, "LOCATION", 1.0, 1.0, "rules") for s, e in missed_dateline_places(nt, taken)]
         return out
 
     def _build(self, original: str, norm: NormalizedText, spans: list[Span], plan_year: int | None) -> Plan:

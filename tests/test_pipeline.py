@@ -287,3 +287,16 @@ def test_a_span_that_cuts_a_number_is_repaired_whatever_its_label(cut: str, whol
     pipe = Pipeline(clf, repair=["TARGET", "AMOUNT", "LOCATION"])  # DEADLINE is not a repaired label
     assert [e.text for e in pipe.parse(text).entities] == [whole]
     assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [cut]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("本网淄博1月12日讯(记者 王某)会议票决产生10件民生实事。", "淄博"),
+    ("新华社天津2月8日电 天津市今年将办好20项民心工程。", "天津"),
+    ("人民日报晋江1月12日电 晋江市人大会议闭幕。", "晋江"),
+])
+def test_the_place_of_a_dateline_is_a_place(text: str, place: str) -> None:
+    got = [(e.text, e.label, e.source) for e in Pipeline(_FixedClassifier({})).parse(text).entities]
+    assert (place, "LOCATION", "rules") in got
+    s = text.index(place)  # a model span over it wins
+    covered = Pipeline(_FixedClassifier({(s - 2, s + len(place), "LOCATION"): 0.99}), repair=False).parse(text)
+    assert [e.source for e in covered.entities if e.label == "LOCATION"] == ["model"]
