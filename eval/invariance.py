@@ -83,8 +83,17 @@ def traditional(text: str) -> tuple[str, Maps]:
     return rebuild(text, [(i, t if len(t := conv.convert(c)) == 1 else c) for i, c in enumerate(text)])
 
 
+def _insert_after(text: str, insert: Callable[[int], str], owner: int = PREV) -> tuple[str, Maps]:
+    """``text`` with ``insert(i)`` put after each character ``i``, the inserted text belonging to ``owner``."""
+    pieces: list[Piece] = []
+    for i, c in enumerate(text):
+        pieces.append((i, c))
+        pieces += [(owner, ch) for ch in insert(i)]
+    return rebuild(text, pieces)
+
+
 def blank_lines(text: str) -> tuple[str, Maps]:
-    return rebuild(text, [p for i, c in enumerate(text) for p in ([(i, c), (NONE, "\n")] if c == "\n" else [(i, c)])])
+    return _insert_after(text, lambda i: "\n" if text[i] == "\n" else "", NONE)
 
 
 def indent(text: str) -> tuple[str, Maps]:
@@ -110,12 +119,7 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 def pinyin(text: str) -> tuple[str, Maps]:
     """A (fake but well-formed) reading after every third CJK character, as some converters leave."""
-    pieces: list[Piece] = []
-    for i, c in enumerate(text):
-        pieces.append((i, c))
-        if _CJK.match(c) and i % 3 == 0:
-            pieces += [(PREV, ch) for ch in "(shì)"]
-    return rebuild(text, pieces)
+    return _insert_after(text, lambda i: "(shì)" if i % 3 == 0 and _CJK.match(text[i]) else "")
 
 
 # A numbered line (1. / 1、 / 1．) whose number is not the start of a decimal or a year (2.2012年).
@@ -188,15 +192,9 @@ _SPAM = "【代写代发各类论文 加微信:abc123】"
 
 def spam(text: str) -> tuple[str, Maps]:
     """An advert injected after every fifth sentence end, as on some reposting sites."""
-    pieces: list[Piece] = []
-    n = 0
-    for i, c in enumerate(text):
-        pieces.append((i, c))
-        if c == "。":
-            n += 1
-            if n % 5 == 0:
-                pieces += [(PREV, ch) for ch in _SPAM]
-    return rebuild(text, pieces)
+    after = {i for i, c in enumerate(text) if c == "。"}
+    after = set(sorted(after)[4::5])
+    return _insert_after(text, lambda i: _SPAM if i in after else "")
 
 
 def one_paragraph(text: str) -> tuple[str, Maps]:
@@ -236,16 +234,14 @@ def lost_numerals(text: str) -> tuple[str, Maps]:
 
 
 def spaced_titles(text: str) -> tuple[str, Maps]:
-    """The first lines spaced out character by character (民 生 实 事), as in text from a PDF headline."""
-    pieces: list[Piece] = []
-    lines_seen = 0
+    """The first two lines spaced out character by character (民 生 实 事), as in text from a PDF headline."""
+    spaced, lines_seen = set(), 0
     for i, c in enumerate(text):
-        pieces.append((i, c))
         if c == "\n":
             lines_seen += bool(i and text[i - 1] != "\n")
         elif lines_seen < 2 and i + 1 < len(text) and text[i + 1] != "\n":
-            pieces.append((PREV, " "))
-    return rebuild(text, pieces)
+            spaced.add(i)
+    return _insert_after(text, lambda i: " " if i in spaced else "")
 
 
 _PUBLISHED = re.compile(r"(20\d{2})-(\d{1,2})-(\d{1,2})")  # a publication timestamp, not a date in the text
