@@ -463,10 +463,11 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
 
 
 def _is_caption(line: str) -> bool:
-    """A title-like line (ten characters or more, eight of them Chinese), not a table cell that repeats
-    (区教育局, 2016.03-2016.12)."""
+    """A title-like line (ten characters or more, eight of them Chinese, no colon or clause punctuation), not a
+    table cell that repeats (区教育局, 2016.03-2016.12) nor a line of the item (配合单位：有关乡镇人民政府)."""
     t = line.strip()
-    return len(t) >= 10 and sum("\u4e00" <= c <= "\u9fff" for c in t) >= 8
+    return (len(t) >= 10 and sum("\u4e00" <= c <= "\u9fff" for c in t) >= 8
+            and not re.search(r"[:：。，,；;]", t))
 
 
 # Numbered headings whose next members may run on in the same paragraph (1.…。2.…。3.…).

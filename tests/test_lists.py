@@ -161,6 +161,14 @@ def test_a_page_hard_wrapped_at_a_fixed_width_gives_the_items_of_the_unwrapped_p
         assert cores == expected, text
 
 
+def test_a_repeated_line_of_the_item_itself_stays_in_it() -> None:
+    # 配合单位：… repeats under several items, but it is a line of each item, not a caption.
+    text = ("（一）新建学校4所。\n配合单位：有关乡镇人民政府和管委会\n\n（二）新建医院门诊楼1座。\n配合单位：有关乡镇人民政府和管委会\n\n"
+            "（三）新建农家书屋150个。\n配合单位：有关乡镇人民政府和管委会\n")
+    nt = normalize(text).text
+    assert all(nt[it.start:it.end].endswith("有关乡镇人民政府和管委会") for it in segment(nt))
+
+
 def test_a_caption_repeated_under_every_block_is_not_part_of_an_item() -> None:
     text = ("民生实事\n01\n改造老旧小区15个\n为9个老旧小区增设消防设施\n2019年某区政府民生实事和重点工程安排\n02\n"
             "建成街道便民服务中心\n2019年某区政府民生实事和重点工程安排\n03\n城镇新增就业1.4万人\n")
