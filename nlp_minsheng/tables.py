@@ -131,6 +131,14 @@ _MAX_CELL = 80
 _CAPTION = re.compile(r"^表\s*[\d一二三四五六七八九十]|表\s*$|表\s*[(（]")  # 表1 …, …情况表: a caption, not a cell
 
 
+_ROW_NUMBER_HEADER = re.compile(r"序\s*号|编\s*号")
+
+
+def _is_short_cell(line: str) -> bool:
+    t = line.strip()
+    return 0 < len(t) <= 12 and not _CAPTION.search(t) and not re.search(r"[。；;，,]", t)
+
+
 def _is_header_cell(line: str) -> bool:
     t = line.strip()
     return (0 < len(t) <= 12 and bool(_HEADER_WORDS.search(t)) and not _CAPTION.search(t)
@@ -145,6 +153,11 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
         j = i
         while j < len(cells) and _is_header_cell(cells[j][2]):
             j += 1
+        if j > i and _ROW_NUMBER_HEADER.fullmatch(cells[i][2].strip()):
+            # A table numbered by rows: every short line up to the first row number is a header cell
+            # (实施地点, 已完工(个), 满意 …, whatever their words).
+            while j < len(cells) and _is_short_cell(cells[j][2]) and not cells[j][2].strip().isdigit():
+                j += 1
         width = j - i
         if width < 3:
             i = max(j, i + 1)

@@ -82,3 +82,12 @@ def test_is_table_cell() -> None:
     assert is_table_cell("| 500 | 2024年 |", 2, 5)
     assert is_table_cell("序号\n500\n2024年", 3, 6)
     assert not is_table_cell("投资500万元", 2, 5)
+
+
+def test_a_row_numbered_flattened_table_takes_every_short_line_before_row_1_as_a_header() -> None:
+    # 实施地点 and 计划开工 are header cells whatever their words; the 万元 column is then the fourth.
+    flat = ("序号\n项目名称\n实施地点\n投资估算(万元)\n计划开工\n1\n社区运动场\n莲前街道\n1600\n2025年3月\n"
+            "2\n百姓健身房\n各街道\n720\n2025年4月\n3\n健身步道提升\n滨海街道\n1350\n2025年二季度\n")
+    t = Tables(flat)
+    assert [len(row.cells) for row in t.tables[0].rows] == [5, 5, 5, 5]
+    assert {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} == {"1600", "720", "1350"}
