@@ -165,6 +165,9 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
         header = Row(cells[i][0], cells[j - 1][1], tuple(Cell(s, e, t) for s, e, t in cells[i:j]), True)
         rows = [header]
         k = j
+        if _ROW_NUMBER_HEADER.fullmatch(cells[i][2].strip()):
+            numbered, k = _numbered_rows(cells, j, width)
+            rows += numbered
         while k + width <= len(cells):
             group = cells[k : k + width]
             # A row's cells are short and its first cell is not prose; the table ends where that fails.
@@ -180,6 +183,24 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
         else:
             i = j
     return tables
+
+
+def _numbered_rows(cells: list[tuple[int, int, str]], k: int, width: int) -> tuple[list[Row], int]:
+    """Rows of a flattened table numbered 1, 2, 3 …: a row has the header's number of cells, or one fewer or
+    one more when that is where the next row number stands (a cell lost or split in copying), so one bad row
+    does not shift the rows after it. Such a row keeps the cells it has (:meth:`Tables.typed_cells` skips it:
+    its columns are not known). Reading stops at the first row that is not numbered (合计 is read as usual)."""
+    rows: list[Row] = []
+    n = 1
+    while k < len(cells) and cells[k][2].strip() == str(n):
+        ends = [k + width, k + width - 1, k + width + 1]
+        end = next((x for x in ends if x < len(cells) and cells[x][2].strip() == str(n + 1)), k + width)
+        group = cells[k:min(end, len(cells))]
+        if len(group) < width - 1 or any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group):
+            break
+        rows.append(Row(group[0][0], group[-1][1], tuple(Cell(s, e, t) for s, e, t in group), False))
+        k, n = k + len(group), n + 1
+    return rows, k
 
 
 # ---------------------------------------------------------------- reader
@@ -226,6 +247,8 @@ class Tables:
                 head = t.header_for(r)
                 if row.header or head is None:
                     continue
+                if t.kind == "flat" and len(row.cells) != len(head.cells):
+                    continue  # a flattened row with a cell missing or split: its columns are not known
                 for c, cell in enumerate(row.cells):
                     if c == 0 or c >= len(head.cells) or not cell.is_bare_number:
                         continue

@@ -91,3 +91,14 @@ def test_a_row_numbered_flattened_table_takes_every_short_line_before_row_1_as_a
     t = Tables(flat)
     assert [len(row.cells) for row in t.tables[0].rows] == [5, 5, 5, 5]
     assert {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} == {"1600", "720", "1350"}
+
+
+def test_a_flattened_row_with_a_lost_cell_does_not_shift_the_rows_after_it() -> None:
+    # Row 2 lost its 责任单位 cell in copying; row 3 still starts at its number.
+    flat = ("序号\n项目\n投资(万元)\n责任单位\n1\n运动场\n1600\n区教育局\n2\n健身房\n720\n3\n步道\n1350\n区建设局\n"
+            "合计\n\n3670\n\n")
+    t = Tables(flat)
+    assert [len(row.cells) for row in t.tables[0].rows][:4] == [4, 4, 3, 4]
+    # The row that lost a cell is skipped (its columns are not known); the others are read.
+    assert {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} >= {"1600", "1350"}
+    assert "720" not in {flat[s:e] for s, e, lab in t.typed_cells()}
