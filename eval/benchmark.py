@@ -39,6 +39,8 @@ CONFIGS = [
     ("default: v3 int8, ONNX Runtime (minsheng-ner-v3-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
     ("v3 fp32, torch (minsheng-ner-v3, the same weights)", {"model": TEACHER, "runtime": "torch"}),
     ("previous default v2 int8, ONNX Runtime (minsheng-ner-v2-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
+    ("first v3 int8 (O weight 0.3), ONNX Runtime (minsheng-ner-v3a-int8)",
+     {"model": "models/.archive/minsheng-ner-v3a-int8", "runtime": "onnx"}),
     # Archived models are not in git (history keeps them): timed only where restored into models/.archive/.
     ("previous model v1 (4 layers) fp32, torch", {"model": "models/.archive/minsheng-ner-v1", "runtime": "torch"}),
     ("pipeline steps without the model (default model's spans replayed)", {"model": DEFAULT, "replay": True}),
