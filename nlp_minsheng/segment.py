@@ -520,8 +520,12 @@ def segment(text: str) -> list[Segment]:
     joined, pos = unwrap(text)
     if len(joined) == len(text):
         return _segment(text)
-    return [Segment(pos[sg.start], pos[sg.end - 1] + 1 if sg.end > sg.start else pos[sg.start], sg.title)
-            for sg in _segment(joined)]
+    pos.append(len(text))  # where the end of the joined text is
+
+    def back(start: int, end: int) -> tuple[int, int]:
+        return pos[start], (pos[end - 1] + 1 if end > start else pos[start])
+
+    return [Segment(*back(sg.start, sg.end), sg.title) for sg in _segment(joined)]
 
 
 def _segment(text: str) -> list[Segment]:
