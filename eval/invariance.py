@@ -270,24 +270,18 @@ TRANSFORMS: dict[str, Callable[[str], tuple[str, Maps]]] = {
 }
 
 
-def items_of(text: str) -> list[tuple[int, int]]:
-    """The items ``parse()`` finds, as ranges of ``text`` (segmentation needs no model)."""
-    from nlp_minsheng.segment import segment
+def read_page(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[tuple[int, int, int], int | None]:
+    """``doc`` rewritten by ``transform`` and read as ``parse()`` reads it (segmentation and plan year need no
+    model): ``(tp, fp, fn)`` of its items against the gold carried along, and its plan year."""
+    from nlp_minsheng.segment import infer_year, item_core, segment
     from nlp_minsheng.textnorm import normalize
 
-    norm = normalize(text)
-    return [norm.to_original(s.start, s.end) for s in segment(norm.text)]
-
-
-def item_errors(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[int, int, int]:
-    """``(tp, fp, fn)`` of the items of ``doc`` rewritten by ``transform``, gold carried along."""
-    from nlp_minsheng.segment import item_core
-
     new, (start, end) = transform(doc.text)
+    norm = normalize(new)
     # An item whose text is gone (a truncated page) is not expected any more.
     gold = {item_core(new, start[s], end[e]) for s, e, _ in doc.meta["items"] if start[s] < len(new)}
-    pred = {item_core(new, s, e) for s, e in items_of(new)}
-    return len(gold & pred), len(pred - gold), len(gold - pred)
+    pred = {item_core(new, *norm.to_original(sg.start, sg.end)) for sg in segment(norm.text)}
+    return (len(gold & pred), len(pred - gold), len(gold - pred)), infer_year(norm.text)
 
 
 def tuning_docs(sets: Iterable[str]) -> list[Any]:
@@ -298,20 +292,14 @@ def tuning_docs(sets: Iterable[str]) -> list[Any]:
             if d.split != "dev-real" and "items" in d.meta and d.id.split("-")[0] in wanted]
 
 
-def plan_year(text: str) -> int | None:
-    from nlp_minsheng.segment import infer_year
-    from nlp_minsheng.textnorm import normalize
-
-    return infer_year(normalize(text).text)
-
-
 def run(docs: list[Any]) -> dict[str, dict[str, Any]]:
     """Per transform: item F1, plan-year accuracy, and the documents whose item errors or plan year
     differ from the page as written."""
     out: dict[str, dict[str, Any]] = {}
     for name, fn in TRANSFORMS.items():
-        errs = {d.id: item_errors(d, fn) for d in docs}
-        years = {d.id: plan_year(fn(d.text)[0]) for d in docs if "plan_year" in d.meta}
+        pages = {d.id: read_page(d, fn) for d in docs}
+        errs = {i: errors for i, (errors, _) in pages.items()}
+        years = {d.id: pages[d.id][1] for d in docs if "plan_year" in d.meta}
         tp, fp, fn_ = (sum(e[k] for e in errs.values()) for k in range(3))
         base = out.get("as written", {"errors": errs, "years": years})
         out[name] = {"f1": round(2 * tp / (2 * tp + fp + fn_), 4) if tp + fp + fn_ else 1.0,

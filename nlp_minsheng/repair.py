@@ -61,16 +61,15 @@ def missed_table_amounts(tables: Tables, taken: list[tuple[int, int]]) -> list[t
     LABELS.md: money is AMOUNT in every 万元 table column; the model misses such cells when the header is
     far above them. (A bare number under a planned-unit header is not added: on the realistic dev set that
     added more wrong TARGETs than right ones.)"""
-    return [(s, e) for s, e, label in tables.typed_cells()
-            if label == "AMOUNT" and not any(a < e and s < b for a, b in taken)]
+    return [(s, e) for s, e, label in tables.typed_cells() if label == "AMOUNT" and _free(s, e, taken)]
 
 
 def missed_dateline_places(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The place of a news dateline (本网淄博1月12日讯 → 淄博) that no span covers: LABELS.md makes it a place,
     and the model, which sees few datelines, misses most of them."""
-    out = []
-    for m in DATELINE.finditer(text):
-        s, e = m.span("place")
-        if not any(a < e and s < b for a, b in taken):
-            out.append((s, e))
-    return out
+    return [m.span("place") for m in DATELINE.finditer(text) if _free(*m.span("place"), taken)]
+
+
+def _free(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
+    """No span of ``taken`` overlaps ``[start, end)``."""
+    return not any(a < end and start < b for a, b in taken)

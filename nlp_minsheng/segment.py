@@ -215,7 +215,7 @@ def _list_members(text: str, start: int, stop: int, sep: str, n: int | None) -> 
     return first or []
 
 
-def _cut_off(text: str, content: list[tuple[int, int, str]]) -> bool:
+def _cut_off(content: list[tuple[int, int, str]]) -> bool:
     """Does the page stop mid-sentence (a copy cut off: its last line, running text rather than a short
     line of chrome, ends without a sentence end)?"""
     last = content[-1][2].strip() if content else ""
@@ -254,7 +254,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                         members[-1] = (a, cut.start() if cut else b)
                 elif n is not None:
                     # A page cut off inside the list has fewer members than it states.
-                    cut = idx == len(content) - 1 and _cut_off(text, content)
+                    cut = idx == len(content) - 1 and _cut_off(content)
                     ok = len(members) >= 2 and (abs(len(members) - n) <= 1 or cut and len(members) < n)
                 else:
                     ok = sep != "。" and colon and len(members) >= 3 and bool(_PLAN_NAMED.search(before))

@@ -140,9 +140,7 @@ def _is_short_cell(line: str) -> bool:
 
 
 def _is_header_cell(line: str) -> bool:
-    t = line.strip()
-    return (0 < len(t) <= 12 and bool(_HEADER_WORDS.search(t)) and not _CAPTION.search(t)
-            and not re.search(r"[。；;，,]", t))
+    return _is_short_cell(line) and bool(_HEADER_WORDS.search(line))
 
 
 def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
@@ -153,7 +151,8 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
         j = i
         while j < len(cells) and _is_header_cell(cells[j][2]):
             j += 1
-        if j > i and _ROW_NUMBER_HEADER.fullmatch(cells[i][2].strip()):
+        numbered = j > i and bool(_ROW_NUMBER_HEADER.fullmatch(cells[i][2].strip()))
+        if numbered:
             # A table numbered by rows: every short line up to the first row number is a header cell
             # (实施地点, 已完工(个), 满意 …, whatever their words).
             while j < len(cells) and _is_short_cell(cells[j][2]) and not cells[j][2].strip().isdigit():
@@ -165,13 +164,13 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
         header = Row(cells[i][0], cells[j - 1][1], tuple(Cell(s, e, t) for s, e, t in cells[i:j]), True)
         rows = [header]
         k = j
-        if _ROW_NUMBER_HEADER.fullmatch(cells[i][2].strip()):
-            numbered, k = _numbered_rows(cells, j, width)
-            rows += numbered
+        if numbered:
+            numbered_rows, k = _numbered_rows(cells, j, width)
+            rows += numbered_rows
         while k + width <= len(cells):
             group = cells[k : k + width]
             # A row's cells are short and its first cell is not prose; the table ends where that fails.
-            if any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group):
+            if _has_prose(group):
                 break
             if _is_header_cell(group[0][2]) and sum(_is_header_cell(t) for _, _, t in group) == width:
                 break
@@ -185,6 +184,11 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
     return tables
 
 
+def _has_prose(group: list[tuple[int, int, str]]) -> bool:
+    """A cell too long for a table, or a sentence: the table has ended."""
+    return any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group)
+
+
 def _numbered_rows(cells: list[tuple[int, int, str]], k: int, width: int) -> tuple[list[Row], int]:
     """Rows of a flattened table numbered 1, 2, 3 …: a row has the header's number of cells, or one fewer or
     one more when that is where the next row number stands (a cell lost or split in copying), so one bad row
@@ -196,7 +200,7 @@ def _numbered_rows(cells: list[tuple[int, int, str]], k: int, width: int) -> tup
         ends = [k + width, k + width - 1, k + width + 1]
         end = next((x for x in ends if x < len(cells) and cells[x][2].strip() == str(n + 1)), k + width)
         group = cells[k:min(end, len(cells))]
-        if len(group) < width - 1 or any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group):
+        if len(group) < width - 1 or _has_prose(group):
             break
         rows.append(Row(group[0][0], group[-1][1], tuple(Cell(s, e, t) for s, e, t in group), False))
         k, n = k + len(group), n + 1
