@@ -34,6 +34,11 @@ def models(tiny_model_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     meta["pipeline"] = {"max_length": 128}
     (teacher / "meta.json").write_text(json.dumps(meta))
     export_dir(teacher, root / "tiny-int8")
+    # As the shipped default: per-label thresholds chosen on the realistic dev set (values here are arbitrary).
+    meta_path = root / "tiny-int8" / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["pipeline"].update(min_score={"TARGET": 0.9}, min_score_chosen_on="dev (42 documents), training/thresholds.py")
+    meta_path.write_text(json.dumps(meta))
     return root
 
 
@@ -94,6 +99,15 @@ def test_output_dir_loads_with_the_default_runtime(retrained, monkeypatch):
     assert "real-shaped dev set (dev-real)" in report["sets"]
     assert report["sets"]["real-shaped dev set (dev-real)"]["n_docs"] == 30
     assert "Gain against minutes" in (out / "retrain_report.md").read_text()
+
+
+def test_candidate_thresholds_are_chosen_as_the_current_models_were(retrained):
+    out, _, _ = retrained
+    for d in (out, out / "teacher"):
+        pipeline = json.loads((d / "meta.json").read_text())["pipeline"]
+        assert pipeline["min_score_chosen_on"] == "dev (42 documents), training/thresholds.py", d
+        assert set(pipeline["min_score"]) <= {"TARGET", "AMOUNT", "DEADLINE", "LOCATION"}
+        assert all(0 < t < 1 for t in pipeline["min_score"].values())
 
 
 def _snapshot(root: Path) -> dict[str, str]:

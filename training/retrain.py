@@ -171,6 +171,7 @@ def run_retrain(args: argparse.Namespace) -> int:
     else:  # a torch-only current model: the candidate is compared as the teacher it is
         for f in cand_teacher.iterdir():
             shutil.copy(f, out / f.name)
+    _thresholds(cfg.thresholds_split, current, out, merged)
     sets = {
         REAL_SET: [d for d in merged if d.split == "dev-real"],
         f"realistic dev set + test seeds {', '.join(cfg.test_ids)}": [d for d in merged
@@ -207,6 +208,23 @@ def run_retrain(args: argparse.Namespace) -> int:
             return 3
         promote(out, current, corrections)
     return 0
+
+
+def _thresholds(split: str, current: Path, out: Path, docs: list[Document]) -> None:
+    """Per-label score thresholds for the candidate (its int8 export and its teacher, each on its own scores), chosen
+    on the recipe's split or else on the split the current model's were chosen on; frozen, so never a correction."""
+    from . import thresholds
+
+    split = split or thresholds.split_of(json.loads((current / "meta.json").read_text(encoding="utf-8"))) or ""
+    if split == thresholds.REPORT_ONLY:
+        raise ValueError(f"thresholds_split: expected a tuning split such as 'dev', got {split!r} (it reports results)")
+    chosen_on = [d for d in docs if d.split == split]
+    if not chosen_on:
+        return
+    for d in (out, out / TEACHER_SUBDIR):
+        res = thresholds.choose(d, chosen_on)
+        thresholds.write(d, res, split, len(chosen_on))
+        log(f"thresholds for {d.name} on {split}: " + ", ".join(f"{lab} {r['chosen']:.2f}" for lab, r in res.items()))
 
 
 def _stamp(out: Path, report: dict[str, Any]) -> None:

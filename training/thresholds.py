@@ -22,6 +22,8 @@ from nlp_minsheng.labels import LABELS
 from nlp_minsheng.textnorm import normalize
 
 ROOT = Path(__file__).resolve().parent.parent
+CHOSEN_BY = "training/thresholds.py"
+REPORT_ONLY = "dev-real"  # the split results are reported on: thresholds are never chosen on it
 GRID = (0.0, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
 
 
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="dev", help="the split that chooses (default: the realistic dev set)")
     ap.add_argument("--write", action="store_true", help="store the choice in the model's meta.json")
     args = ap.parse_args(argv)
-    if args.split == "dev-real":
+    if args.split == REPORT_ONLY:
         print("error: the real-shaped dev set reports results; choose thresholds on another split", file=sys.stderr)
         return 2
     docs = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if d.split == args.split]
@@ -74,13 +76,24 @@ def main(argv: list[str] | None = None) -> int:
         grid = "  ".join(f"{x['threshold']:.2f}:{x['f1']:.3f}(P{x['precision']:.2f})" for x in r["grid"])
         print(f"{lab:9} chosen {r['chosen']:.2f}   {grid}")
     if args.write:
-        meta_path = Path(args.model) / "meta.json"
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        meta.setdefault("pipeline", {})["min_score"] = {lab: r["chosen"] for lab, r in res.items() if r["chosen"] > 0}
-        meta["pipeline"]["min_score_chosen_on"] = f"{args.split} ({len(docs)} documents), training/thresholds.py"
-        meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-        print(f"wrote pipeline.min_score to {meta_path}")
+        print(f"wrote pipeline.min_score to {write(Path(args.model), res, args.split, len(docs))}")
     return 0
+
+
+def write(model_dir: Path, res: dict[str, Any], split: str, n_docs: int) -> Path:
+    """Store the choice of :func:`choose` in ``meta.json`` → ``pipeline.min_score``; returns the meta path."""
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta.setdefault("pipeline", {})["min_score"] = {lab: r["chosen"] for lab, r in res.items() if r["chosen"] > 0}
+    meta["pipeline"]["min_score_chosen_on"] = f"{split} ({n_docs} documents), {CHOSEN_BY}"
+    meta_path.write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    return meta_path
+
+
+def split_of(meta: dict[str, Any]) -> str | None:
+    """The split a model's thresholds were chosen on (as :func:`write` records it), or None if it has none."""
+    chosen_on = meta.get("pipeline", {}).get("min_score_chosen_on", "")
+    return chosen_on.split(" (")[0] if chosen_on.endswith(CHOSEN_BY) else None
 
 
 if __name__ == "__main__":
