@@ -225,11 +225,11 @@ def _object_after(right: str) -> str:
 
 
 # Words that are not part of a counted object: modifiers before it (70周岁以上) and adverbs after it (免费).
-_LEADING_MODIFIER = re.compile(rf"^(?:[\d.%％]+|[一二三四五六七八九十百千万两]+|周岁|岁|{alternation(SUFFIX_COMPARATORS)}|"
+_LEADING_MODIFIER = re.compile(rf"^(?:[\d.%％—–~～-]+|[一二三四五六七八九十百千万两]+|周岁|岁|{alternation(SUFFIX_COMPARATORS)}|"
                                r"个|名|户|处|次|人次|场|场次|家|所|条|座|台|辆|套|张|项|间|批)$")
 _NOT_OBJECT = frozenset({"免费", "全面", "统一", "集中", "分别", "全部", "进行", "实行", "每", "均", "各", "逐步", "新",
                          "将", "计划", "陆续", "已", "已经", "正在", "预计", "力争", "确保",
-                         "年", "每年", "的", "等", "和", "及", "与", "并", "或"}) | frozenset(SUFFIX_COMPARATORS)
+                         "年", "每年", "的", "等", "和", "及", "与", "并", "或", "于"}) | frozenset(SUFFIX_COMPARATORS)
 # Administrative places counted as a scope (600个行政村配建健身器材): the metric is what they get.
 _NOUN_SUFFIX = frozenset("点站室所队中心圈网台车场馆园器机箱柜") | {"中心", "驿站", "设施", "项目", "平台", "基地"}
 _PLACE_TYPE = re.compile(r"^(?:行政村|自然村|村|村庄|社区|街道|乡镇|镇|乡|县|区|县区|县市区|市|省|地市|街镇)$")
@@ -254,6 +254,9 @@ def _joins_nouns(words: list[str], i: int, k: int) -> bool:
             and not _LEADING_MODIFIER.match(words[i + 1]) and words[i + 1] not in _NOT_OBJECT)
 
 
+_AGE_OR_RANGE = re.compile(r"[\d.]+\s*(?:周?岁|[—\-–~～至到])")  # 35—64岁妇女, 60周岁老人: a modifier
+
+
 def _noun_phrase(words: list[str]) -> tuple[str, int]:
     """The noun phrase at the start of ``words`` (whole jieba words, up to a verb) and how many words it took."""
     k = 0
@@ -263,6 +266,8 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
         return "", k  # a date is never the object (2020年春季学期启用)
     end = k
     while end < len(words) and (words[end] not in _NOT_OBJECT or _joins_nouns(words, end, k)):
+        if end > k and words[end][0].isdigit() and not _AGE_OR_RANGE.match("".join(words[end:end + 3])):
+            break  # another quantity starts (6个街道38个老旧小区): the object ends before it
         if words[end] in _VERBS:
             # A verb glued to a noun suffix is a noun (服务+点, 救助+站): the phrase goes on.
             if end + 1 < len(words) and words[end + 1] in _NOUN_SUFFIX:
@@ -337,6 +342,8 @@ def _metric_before(left: str, right: str) -> str | None:
         obj = left[: cut.start()] if cut else left
         obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将|所有)+", "", obj)
         obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
+        # A quantity of its own closing the subject (初中部4轨12班) is not part of the metric.
+        obj = re.sub(r"(?<=[^\d.])[\d.]+[^\d.]?$", "", obj)
         if _SCOPE.match(obj):
             obj = _object_after(right)
         return _last_words(obj, 10) or None

@@ -68,6 +68,11 @@ TARGETS = [
     ("3条", "新建", "污水管道", D(3), D(3), "条", "=", "新建污水管道"),
     # A long subject before a rate is cut at a word boundary, never inside a word (段|学校).
     ("100%", "城区义务教育阶段学校课后服务覆盖率达到", "", D(100), D(100), "%", "=", "学校课后服务覆盖率"),
+    # The object ends where another quantity starts; a quantity closing the subject is not part of it.
+    ("6个", "完成春柳街道、马栏街道等", "街道38个老旧小区综合整治", D(6), D(6), "个", "=", "街道"),
+    ("12班", "初中部4轨", "", D(12), D(12), "班", "=", "初中部"),
+    # ... but an age or a range inside the object is a modifier (35—64岁妇女).
+    ("20万名", "为", "35—64岁妇女免费进行筛查", D(200_000), D(200_000), "名", "=", "妇女"),
 ]
 
 
