@@ -7,7 +7,6 @@ needs neither torch nor transformers, which keeps the default model's cold start
 
 from __future__ import annotations
 
-import re
 import tempfile
 import warnings
 from pathlib import Path
@@ -19,7 +18,7 @@ ONNX_FILE = "model.int8.onnx"
 
 
 def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = True,
-                fuse: bool = True, keep_fp32: tuple[str, ...] = ()) -> dict[str, Any]:
+                fuse: bool = True) -> dict[str, Any]:
     """Write ``out/model.int8.onnx``; returns what the model card records about it.
 
     ``fuse``: ONNX Runtime's BERT graph optimiser fuses embeddings + LayerNorm, attention, bias + GELU
@@ -69,18 +68,15 @@ def export_int8(model: Any, out: Path, *, opset: int = 17, per_channel: bool = T
             opt.save_model_to_file(str(fp32))
         target = out / ONNX_FILE
         # Fused operators come from the com.microsoft domain, where shape inference gives no types.
-        graph = onnx.load(str(fp32)).graph
-        exclude = [n.name for n in graph.node if any(re.search(p, n.name) for p in keep_fp32)]
         quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=per_channel,
-                         nodes_to_exclude=exclude, extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
+                         extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT})
     return {"file": ONNX_FILE, "bytes": target.stat().st_size, "opset": opset, "quantisation":
             "ONNX Runtime dynamic int8 (weights int8"
             + (" per output channel" if per_channel else "") + ", activations quantised per batch)",
-            "fused_operators": fused, "kept_fp32": exclude, "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
+            "fused_operators": fused, "onnxruntime": onnxruntime.__version__, "torch": torch.__version__}
 
 
-def export_dir(model_dir: Path, out: Path, *, prune_vocab: bool = False, keep_fp32: tuple[str, ...] = ()
-               ) -> dict[str, Any]:
+def export_dir(model_dir: Path, out: Path, *, prune_vocab: bool = False) -> dict[str, Any]:
     """A copy of ``model_dir`` (config, tokenizer, meta) with its int8 ONNX graph, for runtime='onnx'.
 
     ``prune_vocab`` cuts the vocabulary to the pieces the character tokenisation can produce
@@ -106,7 +102,7 @@ def export_dir(model_dir: Path, out: Path, *, prune_vocab: bool = False, keep_fp
         (out / "tokenizer.json").write_text(json.dumps(prune_tokenizer(tok, keep), ensure_ascii=False),
                                             encoding="utf-8")
         model.config.to_json_file(out / "config.json")
-    info = export_int8(model, out, keep_fp32=keep_fp32)
+    info = export_int8(model, out)
     info["pruned_vocabulary"] = model.config.vocab_size if prune_vocab else None
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta["onnx"] = info
