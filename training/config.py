@@ -51,9 +51,6 @@ class TrainConfig(YamlConfig):
     weights: dict[str, float] = field(default_factory=dict)
     # Share of the documents matching no weight prefix trained each epoch (a replay sample of the old corpus).
     replay: float = 1.0
-    # Repeats of an up-weighted document within an epoch are mention-swapped copies (numbers re-drawn, places
-    # swapped; training/augment.py), made anew each epoch, instead of the same windows again.
-    augment: bool = False
     # Warm start only: the embeddings and this many bottom encoder layers stay fixed (keeps what the
     # shipped model knows, and trains faster).
     freeze_layers: int = 0

@@ -17,7 +17,6 @@ import math
 import random
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,6 @@ from nlp_minsheng.evaluation import evaluate, pipeline_tagger
 from nlp_minsheng.extras import require
 from nlp_minsheng.labels import LABELS, SCHEMA_VERSION, TAGS
 
-from .augment import augment_epoch, place_pool
 from .config import TrainConfig
 from .data import collate, examples, heldout_documents, length_batches, split_documents, to_dataset, weigh
 from .loop import BestEpoch, log, seed_everything
@@ -92,16 +90,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     vocab = CharVocab.from_tokenizer(tokenizer)
     all_rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
     rng = random.Random(cfg.seed)
-
-    def epoch_rows() -> list[dict[str, Any]]:
-        rows = weigh(all_rows, cfg.weights, cfg.replay, rng)
-        if not cfg.augment:
-            return rows
-        return augment_epoch(rows, distinct, by_id, places, vocab, cfg.max_length, cfg.overlap, rng)
-
-    distinct, by_id = Counter(r["doc_id"] for r in all_rows), {d.id: d for d in train_docs}
-    places = place_pool(train_docs) if cfg.augment else []
-    rows = epoch_rows()
+    rows = weigh(all_rows, cfg.weights, cfg.replay, rng)
     ds = to_dataset(rows)
     log(f"training windows per epoch: {len(ds)} of {len(all_rows)} distinct "
         f"({sum(len(r['input_ids']) for r in rows)} tokens)")
@@ -152,7 +141,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     stop = False
     for epoch in range(1, cfg.epochs + 1):
         if epoch > 1:  # a new replay sample and new fractional repeats each epoch
-            rows = epoch_rows()
+            rows = weigh(all_rows, cfg.weights, cfg.replay, rng)
         batches = length_batches([len(r["input_ids"]) for r in rows], cfg.batch_size)
         run_loss = 0.0
         for step, idx in enumerate(batches, 1):
