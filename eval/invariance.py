@@ -30,15 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # one before (a pinyin reading), NONE to neither (a page header or footer).
 NEXT, PREV, NONE = -1, -2, -3
 Piece = tuple[int, str]
-Maps = tuple[list[int], list[int]]
+Maps = tuple[list[int], list[int], list[int | None]]
 
 
 def rebuild(text: str, pieces: Iterable[Piece]) -> tuple[str, Maps]:
     """The new text, and maps ``start[i]`` / ``end[i]`` taking a range ``[i, j)`` of ``text`` to
-    ``[start[i], end[j])`` of the new text (with what was inserted for its characters)."""
+    ``[start[i], end[j])`` of the new text (with what was inserted for its characters), and ``own[i]``, where
+    character ``i`` itself went (``None`` if it is gone)."""
     n = len(text)
     first: list[int | None] = [None] * n
     last: list[int | None] = [None] * n
+    own: list[int | None] = [None] * n
     out: list[str] = []
     pending: list[int] = []
     prev: int | None = None
@@ -51,6 +53,7 @@ def rebuild(text: str, pieces: Iterable[Piece]) -> tuple[str, Maps]:
             if prev is not None:
                 last[prev] = pos
         elif old >= 0:
+            own[old] = pos
             first[old] = pending[0] if pending else pos
             last[old] = pos
             pending, prev = [], old
@@ -64,7 +67,7 @@ def rebuild(text: str, pieces: Iterable[Piece]) -> tuple[str, Maps]:
     for i in range(1, n + 1):
         prv = last[i - 1] + 1 if last[i - 1] is not None else prv
         end[i] = prv
-    return new, (start, end)
+    return new, (start, end, own)
 
 
 def _copy(text: str) -> list[Piece]:
@@ -276,12 +279,48 @@ def read_page(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[t
     from nlp_minsheng.segment import infer_year, item_core, segment
     from nlp_minsheng.textnorm import normalize
 
-    new, (start, end) = transform(doc.text)
+    new, (start, end, _) = transform(doc.text)
     norm = normalize(new)
     # An item whose text is gone (a truncated page) is not expected any more.
     gold = {item_core(new, start[s], end[e]) for s, e, _ in doc.meta["items"] if start[s] < len(new)}
     pred = {item_core(new, *norm.to_original(sg.start, sg.end)) for sg in segment(norm.text)}
     return (len(gold & pred), len(pred - gold), len(gold - pred)), infer_year(norm.text)
+
+
+def entity_counts(docs: list[Any], transform: Callable[[str], tuple[str, Maps]], pipe: Any
+                  ) -> dict[str, list[int]]:
+    """Strict ``[tp, fp, fn]`` per label of ``pipe`` on ``docs`` rewritten by ``transform``, against the gold spans
+    carried along (a span covers its own characters; one whose characters are gone is not expected)."""
+    from nlp_minsheng.labels import LABELS
+
+    pages = [transform(d.text) for d in docs]
+    plans = pipe.parse_batch([new for new, _ in pages])
+    counts = {lab: [0, 0, 0] for lab in LABELS}
+    for d, (_, (_, _, own)), plan in zip(docs, pages, plans):
+        gold = {(own[s], own[e - 1] + 1, lab) for s, e, lab in d.spans  # type: ignore[operator]
+                if own[s] is not None and own[e - 1] is not None}
+        pred = {(x.start, x.end, x.label) for x in plan.entities}
+        for lab in LABELS:
+            g = {x for x in gold if x[2] == lab}
+            p = {x for x in pred if x[2] == lab}
+            c = counts[lab]
+            c[0], c[1], c[2] = c[0] + len(g & p), c[1] + len(p - g), c[2] + len(g - p)
+    return counts
+
+
+def entity_run(docs: list[Any], pipe: Any) -> dict[str, dict[str, float]]:
+    """Strict span F1 (micro and per label) per transform."""
+    def f1(t: int, p: int, n: int) -> float:
+        return round(2 * t / (2 * t + p + n), 4) if t + p + n else 1.0
+
+    out: dict[str, dict[str, float]] = {}
+    for name, fn in TRANSFORMS.items():
+        if name == "truncated":
+            continue  # entities do not depend on where the page ends
+        counts = entity_counts(docs, fn, pipe)
+        out[name] = {"micro": f1(*(sum(c[k] for c in counts.values()) for k in range(3))),
+                     **{lab: f1(*c) for lab, c in counts.items()}}
+    return out
 
 
 def tuning_docs(sets: Iterable[str]) -> list[Any]:
@@ -315,8 +354,19 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="rs,rsv,dev,seed", help="id prefixes of tuning pages with item gold")
     ap.add_argument("--show", action="store_true", help="list the documents a transform changes")
+    ap.add_argument("--entities", metavar="MODEL", nargs="?", const="",
+                    help="instead: strict span F1 of a model (default: the shipped one) per transform")
     args = ap.parse_args(argv)
     docs = tuning_docs(args.sets.split(","))
+    if args.entities is not None:
+        from nlp_minsheng.pipeline import Pipeline
+
+        pipe = Pipeline.from_pretrained(args.entities or None)
+        print(f"{len(docs)} pages ({args.sets}); strict span F1 of {pipe.model_version} per transform")
+        for name, r in entity_run(docs, pipe).items():
+            print(f"  {name:17s} micro {r['micro']:.3f}   " + "  ".join(f"{k} {v:.3f}" for k, v in r.items()
+                                                                         if k != "micro"))
+        return 0
     print(f"{len(docs)} pages with item gold ({args.sets}); item F1 and plan-year accuracy per transform")
     for name, r in run(docs).items():
         print(f"  {name:17s} items {r['f1']:.3f} ({len(r['changed'])} pages changed)   "

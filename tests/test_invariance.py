@@ -13,7 +13,7 @@ def test_offset_maps_carry_ranges_with_what_was_inserted_for_them() -> None:
     # "1." becomes "(1)" (the "." dropped), a header goes on top, a reading after 所.
     pieces = [(NONE, "H"), (NEXT, "("), (0, "1"), (NEXT, ")"), *((i, text[i]) for i in range(2, 6)),
               (PREV, "!"), *((i, text[i]) for i in range(6, len(text)))]
-    new, (start, end) = rebuild(text, pieces)
+    new, (start, end, _) = rebuild(text, pieces)
     assert new == "H(1)新建3所!\n2.改造"
     assert new[start[0]:end[6]] == "(1)新建3所!"  # the marker before, the reading after; not the header
     assert new[start[6]:end[len(text)]] == "\n2.改造"
@@ -25,7 +25,7 @@ def test_transforms_keep_the_text_of_the_page(name: str) -> None:
     from nlp_minsheng.textnorm import normalize
 
     text = "一、教育类\n1.新建幼儿园3所。\n2.改造小区5个。\n| 1 | 项目 | 3所 |"
-    new, (start, end) = TRANSFORMS[name](text)
+    new, (start, end, _) = TRANSFORMS[name](text)
     assert all(a <= b for a, b in zip(start, start[1:])) and all(a <= b for a, b in zip(end, end[1:]))
     assert start[0] <= end[len(text)] <= len(new)
     if name not in ("traditional", "chrome", "(1) markers", "① markers", "▶ bullets"):
@@ -51,3 +51,22 @@ def test_items_are_the_same_however_the_tuning_pages_are_dressed() -> None:
     base = results["as written"]["f1"]
     for name, drop in NOT_EXACT.items():
         assert results[name]["f1"] >= base - drop, (name, results[name]["f1"], base)
+
+
+def test_entity_gold_is_carried_to_the_characters_of_each_mention() -> None:
+    from eval.invariance import entity_counts
+    from nlp_minsheng.corpus import Document
+    from nlp_minsheng.pipeline import Pipeline
+
+    doc = Document("x", "2024年城关区新建幼儿园3所。", [(0, 5, "DEADLINE"), (5, 8, "LOCATION"), (13, 15, "TARGET")])
+    for name in ("traditional", "pinyin", "indent", "chrome", "spaced titles"):
+        new, (_, _, own) = TRANSFORMS[name](doc.text)
+        for s, e, _lab in doc.spans:  # the mention's own characters, in the same script or converted
+            assert len(new[own[s]:own[e - 1] + 1]) >= e - s
+    rules = Pipeline.rules_only()
+    as_written = entity_counts([doc], TRANSFORMS["as written"], rules)
+    gold = {(s, e, lab) for s, e, lab in doc.spans}
+    pred = {(x.start, x.end, x.label) for x in rules.parse(doc.text).entities}
+    assert sum(c[0] for c in as_written.values()) == len(gold & pred)
+    assert sum(c[1] for c in as_written.values()) == len(pred - gold)
+    assert sum(c[2] for c in as_written.values()) == len(gold - pred)
