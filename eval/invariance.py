@@ -154,11 +154,21 @@ def bullets(text: str) -> tuple[str, Maps]:
 
 
 def flatten_tables(text: str) -> tuple[str, Maps]:
-    """Pipe rows become one cell per line with blank lines between (an HTML table copied as text)."""
+    """Pipe rows become one cell per line with blank lines between (an HTML table copied as text); a Markdown
+    rule row (| --- | --- |) has no HTML counterpart and goes."""
+    from nlp_minsheng.tables import RULE_ROW
+
     pieces: list[Piece] = []
-    for i, c in enumerate(text):
-        pieces += [(NONE, "\n"), (NONE, "\n")] if c == "|" else [(i, c)]
+    pos = 0
+    for line in text.split("\n"):
+        if line.count("|") < 2 or not RULE_ROW.fullmatch(line):
+            for i, c in enumerate(line, pos):
+                pieces += [(NONE, "\n"), (NONE, "\n")] if c == "|" else [(i, c)]
+        if pos + len(line) < len(text):
+            pieces.append((pos + len(line), "\n"))
+        pos += len(line) + 1
     return rebuild(text, pieces)
+
 
 
 def half_paren_numbers(text: str) -> tuple[str, Maps]:

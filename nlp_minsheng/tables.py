@@ -100,7 +100,7 @@ def text_lines(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-_RULE_ROW = re.compile(r"[\s|:\-—–]*")
+RULE_ROW = re.compile(r"[\s|:\-—–]*")  # a Markdown rule row |---|---| between header and body
 
 
 def _pipe_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
@@ -108,7 +108,7 @@ def _pipe_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
     rows: list[Row] = []
     for s, e, line in lines:
         if line.count("|") >= 2:
-            if _RULE_ROW.fullmatch(line):
+            if RULE_ROW.fullmatch(line):
                 continue  # a Markdown rule |---|---| between header and body
             cells = pipe_cells(line, s)
             # A header has no digit at all; the first row may have some (2024年投资(万元)), not a bare number.
@@ -123,8 +123,12 @@ def _pipe_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
 
 
 # ---------------------------------------------------------------- flattened tables
-_HEADER_WORDS = re.compile(r"序号|项目|名称|内容|目标|任务|进度|完成|比例|投资|资金|金额|时间|时限|单位|地区|区县|"
-                           r"街道|乡镇|备注|责任|类别|数量|规模|情况")
+_HEADER_WORDS = re.compile(r"序号|项目|名称|内容|目标|任务|进度|完成|比例|投资|资金|金额|时间|时限|单位|地区|区县|县区|"
+                           r"街道|乡镇|备注|责任|类别|数量|规模|情况|开工|完工|竣工")
+# A short cell that names its unit in brackets (已开工(个), 投资(万元), 占比(%)) is a column header.
+_UNIT_HEADER = re.compile(r"[(（][^()（）\d]{1,4}[)）]\s*$")
+# The row that closes a table numbered by rows.
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|全市|全区|全县)")
 _MAX_CELL = 80
 
 
@@ -140,7 +144,7 @@ def _is_short_cell(line: str) -> bool:
 
 
 def _is_header_cell(line: str) -> bool:
-    return _is_short_cell(line) and bool(_HEADER_WORDS.search(line))
+    return _is_short_cell(line) and bool(_HEADER_WORDS.search(line) or _UNIT_HEADER.search(line))
 
 
 def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
@@ -174,6 +178,8 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
                 break
             if _is_header_cell(group[0][2]) and sum(_is_header_cell(t) for _, _, t in group) == width:
                 break
+            if numbered and not (_TOTAL_ROW.match(group[0][2].strip()) or group[0][2].strip().isdigit()):
+                break  # after its numbered rows (1, 2, 3 … or an excerpt: 8, 13, 21), only its total row
             rows.append(Row(group[0][0], group[-1][1], tuple(Cell(s, e, t) for s, e, t in group), False))
             k += width
         if len(rows) >= 2:
@@ -185,8 +191,9 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
 
 
 def _has_prose(group: list[tuple[int, int, str]]) -> bool:
-    """A cell too long for a table, or a sentence: the table has ended."""
-    return any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") for _, _, t in group)
+    """A cell too long for a table, a sentence or the caption of the next table: the table has ended."""
+    return any(len(t.strip()) > _MAX_CELL or t.rstrip().endswith("。") or _CAPTION.search(t.strip())
+               for _, _, t in group)
 
 
 def _numbered_rows(cells: list[tuple[int, int, str]], k: int, width: int) -> tuple[list[Row], int]:

@@ -102,3 +102,26 @@ def test_a_flattened_row_with_a_lost_cell_does_not_shift_the_rows_after_it() -> 
     # The row that lost a cell is skipped (its columns are not known); the others are read.
     assert {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} >= {"1600", "1350"}
     assert "720" not in {flat[s:e] for s, e, lab in t.typed_cells()}
+
+
+def test_flattened_headers_named_by_a_unit_in_brackets_or_by_county() -> None:
+    # 县区 and 已开工(个) carry no other header word: they are header cells all the same.
+    flat = "县区\n\n年度任务(个)\n\n已开工(个)\n\n完工比例\n\n桥东区\n\n58\n\n41\n\n70.7%\n\n桥西区\n\n62\n\n45\n\n72.6%\n"
+    t = Tables(flat)
+    assert [len(row.cells) for row in t.tables[0].rows] == [4, 4, 4]
+    assert {flat[s:e] for s, e, lab in t.typed_cells() if lab == "TARGET"} == {"58", "62"}
+
+
+def test_a_flattened_table_ends_at_the_caption_of_the_next_one() -> None:
+    # Two tables back to back: the rows of the second (7 cells) are not read with the first one's width (5),
+    # and an excerpted numbering (1, 2, 8) still reads as rows of the first.
+    first = "序号\n项目名称\n建设内容\n投资(万元)\n完成时限\n1\n供水\n改造管网\n6800\n11月\n2\n小区\n改造小区\n14500\n12月\n"
+    first += "8\n公路\n新改建公路\n18600\n11月\n合计\n—\n—\n39900\n—\n"
+    second = ("表2：推进情况\n序号\n项目\n目标\n已完成\n完成比例\n投资(万元)\n备注\n"
+              "1\n供水\n58公里\n30公里\n52%\n3500\n按序时\n2\n小区\n15个\n9个\n60%\n8000\n在建\n")
+    flat = first + second
+    t = Tables(flat)
+    assert [len(r.cells) for r in t.tables[0].rows] == [5, 5, 5, 5, 5]
+    assert [len(r.cells) for r in t.tables[1].rows] == [7, 7, 7]
+    amounts = {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"}
+    assert amounts == {"6800", "14500", "18600", "39900", "3500", "8000"}
