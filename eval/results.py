@@ -260,8 +260,9 @@ def main(argv: list[str] | None = None) -> int:
     if ray:
         out += ray_section(ray)
     if retrain:
-        out += ["## Last timed retrain comparison (eval/retrain_report.md, made with minsheng-ner-v1 and the old "
-                "single-document yardstick)\n", retrain.split("\n", 1)[1] if "\n" in retrain else retrain]
+        out += ["## Last timed retrain comparison (eval/retrain_report.md: the 40 real-shaped training pages as "
+                "corrections, v2 shipped; README \"Review and retrain\")\n",
+                retrain.split("\n", 1)[1] if "\n" in retrain else retrain]
     (EVAL / "RESULTS.md").write_text("\n".join(out) + "\n", encoding="utf-8")
     (EVAL / "frozen_test.json").write_text(json.dumps({k: {kk: vv for kk, vv in v.items() if kk != "per_doc"}
                                                       for k, v in results.items()}, ensure_ascii=False, indent=1),
