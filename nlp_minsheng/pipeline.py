@@ -41,6 +41,7 @@ from .repair import (
     is_table_cell,
     missed_dateline_places,
     missed_table_amounts,
+    money_cells,
     names_a_document,
     repair_span,
 )
@@ -356,9 +357,12 @@ class Pipeline:
             if fix and e > s and not grammatical(nt[s:e], sp.label, table_cell=is_table_cell(nt, s, e)):
                 continue  # a fragment no grammar accepts (河, 以上, 2024 without 年)
             out.append(replace(sp, start=s, end=e))
+        money = money_cells(tables)
+        out = [replace(sp, label="AMOUNT") if sp.label != "AMOUNT" and (sp.start, sp.end) in money else sp
+               for sp in out]
         # Grammar spans carry score 1.0, as the rule tagger's do.
         taken = [(sp.start, sp.end) for sp in out]
-        out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(tables, taken)]
+        out += [Span(s, e, "AMOUNT", 1.0, 1.0, "rules") for s, e in missed_table_amounts(money, taken)]
         out += [Span(s, e, "LOCATION", 1.0, 1.0, "rules") for s, e in missed_dateline_places(nt, taken)]
         return out
 

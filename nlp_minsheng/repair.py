@@ -12,7 +12,7 @@ from .labels import SPECS
 from .tables import Tables, is_table_cell
 
 __all__ = ["cuts_a_number", "grammatical", "is_table_cell", "missed_dateline_places", "missed_table_amounts",
-           "names_a_document", "repair_span"]
+           "money_cells", "names_a_document", "repair_span"]
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -55,13 +55,17 @@ def names_a_document(text: str, end: int, label: str) -> bool:
     return label == "DEADLINE" and bool(DOCUMENT_AFTER_YEAR.match(text, end))
 
 
-def missed_table_amounts(tables: Tables, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Bare numbers in a column whose header names a currency (``完成投资(万元)``) that no span covers.
+def money_cells(tables: Tables) -> set[tuple[int, int]]:
+    """Bare numbers in a column whose header names a currency (``完成投资(万元)``): LABELS.md makes money
+    AMOUNT in every such column, whatever the model says (it misses such cells, or calls them TARGET, when
+    the header is far above them)."""
+    return {(s, e) for s, e, label in tables.typed_cells() if label == "AMOUNT"}
 
-    LABELS.md: money is AMOUNT in every 万元 table column; the model misses such cells when the header is
-    far above them. (A bare number under a planned-unit header is not added: on the realistic dev set that
-    added more wrong TARGETs than right ones.)"""
-    return [(s, e) for s, e, label in tables.typed_cells() if label == "AMOUNT" and _free(s, e, taken)]
+
+def missed_table_amounts(money: set[tuple[int, int]], taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The :func:`money_cells` that no span covers. (A bare number under a planned-unit header is not added:
+    on the realistic dev set that added more wrong TARGETs than right ones.)"""
+    return sorted((s, e) for s, e in money if _free(s, e, taken))
 
 
 def missed_dateline_places(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:

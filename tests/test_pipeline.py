@@ -272,7 +272,12 @@ def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
     assert Pipeline(_FixedClassifier({}), disable=["repair"]).parse(text).entities == ()
     s = text.index("1200")
     covered = Pipeline(_FixedClassifier({(s, s + 4, "TARGET"): 0.99}), repair=False).parse(text).entities
-    assert [(e.text, e.label) for e in covered] == [("1200", "TARGET"), ("860", "AMOUNT")]  # model spans win
+    # A model span on a money cell keeps its score and takes the column's label (LABELS.md: money is AMOUNT).
+    assert [(e.text, e.label, e.source) for e in covered] == [("1200", "AMOUNT", "model"), ("860", "AMOUNT", "rules")]
+    assert covered[0].score == pytest.approx(0.99, abs=0.01)
+    t = text.index("| 3 |") + 2  # the 任务(个) column is not money: a span there keeps its label
+    kept = Pipeline(_FixedClassifier({(t, t + 1, "TARGET"): 0.99}), repair=False).parse(text).entities
+    assert ("3", "TARGET") in [(e.text, e.label) for e in kept]
 
 
 @pytest.mark.parametrize(("cut", "whole"), [
