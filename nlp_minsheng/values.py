@@ -341,9 +341,10 @@ def _metric_before(left: str, right: str) -> str | None:
         cut = _SUBJECT_END.search(left)
         obj = left[: cut.start()] if cut else left
         obj = re.sub(r"^(全市|全区|全县|全镇|各区|年内|今年|计划|力争|累计|共|再|将|所有)+", "", obj)
-        obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
-        # A quantity of its own closing the subject (初中部4轨12班) is not part of the metric.
+        # A quantity of its own closing the subject (初中部4轨12班, 就业率从83%提高到…) is not part of the metric.
         obj = re.sub(r"(?<=[^\d.])[\d.]+[^\d.]?$", "", obj)
+        obj = re.sub(r"(?:从|由)(?:去年|上年|年初|目前)?的?$", "", obj)  # 覆盖率由去年的82%提高到…
+        obj = re.sub(r"(均|都|将|要|再|约|达|为|共|计|合计)+$", "", obj)
         if _SCOPE.match(obj):
             obj = _object_after(right)
         return _last_words(obj, 10) or None

@@ -71,6 +71,8 @@ TARGETS = [
     # The object ends where another quantity starts; a quantity closing the subject is not part of it.
     ("6个", "完成春柳街道、马栏街道等", "街道38个老旧小区综合整治", D(6), D(6), "个", "=", "街道"),
     ("12班", "初中部4轨", "", D(12), D(12), "班", "=", "初中部"),
+    ("87%以上", "残疾人就业率从83%提高到", "", D(87), D(87), "%", ">=", "残疾人就业率"),
+    ("95%", "燃气覆盖率由去年的82%提高到", "", D(95), D(95), "%", "=", "燃气覆盖率"),
     # ... but an age or a range inside the object is a modifier (35—64岁妇女).
     ("20万名", "为", "35—64岁妇女免费进行筛查", D(200_000), D(200_000), "名", "=", "妇女"),
 ]
