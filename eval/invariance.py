@@ -121,8 +121,10 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def pinyin(text: str) -> tuple[str, Maps]:
-    """A (fake but well-formed) reading after every third CJK character, as some converters leave."""
-    return _insert_after(text, lambda i: "(shì)" if i % 3 == 0 and _CJK.match(text[i]) else "")
+    """A (fake but well-formed) reading after every third CJK character, as some converters leave (never a second
+    reading after a character that has one: 個(gè)(shì) occurs on no page)."""
+    return _insert_after(text, lambda i: "(shì)" if i % 3 == 0 and _CJK.match(text[i])
+                         and text[i + 1 : i + 2] not in ("(", "（") else "")
 
 
 # A numbered line (1. / 1、 / 1．) whose number is not the start of a decimal or a year (2.2012年).
