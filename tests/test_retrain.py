@@ -133,3 +133,15 @@ def test_promote_then_rollback_restores_models_byte_for_byte(retrained):
     assert _snapshot(models) == before
     assert rt.CORRECTIONS_FILE.read_bytes() == corrections_before
     assert not (models / ".archive").exists()
+
+
+def test_thresholds_are_never_chosen_on_the_real_shaped_dev_set(models: Path, tmp_path: Path, capsys):
+    import training.retrain as rt
+
+    cfg = tmp_path / "recipe.yaml"
+    cfg.write_text("thresholds_split: dev-real\n")
+    args = argparse.Namespace(corrections=[str(tmp_path / "unused.jsonl")], config=str(cfg), init="shipped",
+                              output_dir=str(tmp_path / "out"), epochs=None, promote=False, rollback=False,
+                              report=None, model=str(models / "tiny-int8"))
+    assert rt.run_retrain(args) == 2  # refused before anything is trained
+    assert "dev-real" in capsys.readouterr().err and not (tmp_path / "out").exists()

@@ -138,6 +138,12 @@ def run_retrain(args: argparse.Namespace) -> int:
     teacher = teacher_of(current)
     cfg_path = args.config or str(ROOT / "training" / "configs" / "retrain.yaml")
     cfg = TrainConfig.from_yaml(cfg_path, epochs=args.epochs)
+    from .thresholds import REPORT_ONLY
+
+    if cfg.thresholds_split == REPORT_ONLY:  # checked before training, not after it
+        print(f"error: thresholds_split: expected a tuning split such as 'dev', got {REPORT_ONLY!r} (it reports "
+              "results)", file=sys.stderr)
+        return 2
     if args.init == "shipped":
         cfg.init_model = str(teacher)
         cfg.max_length = int(json.loads((teacher / "meta.json").read_text(encoding="utf-8"))
@@ -216,8 +222,6 @@ def _thresholds(split: str, current: Path, out: Path, docs: list[Document]) -> N
     from . import thresholds
 
     split = split or thresholds.split_of(json.loads((current / "meta.json").read_text(encoding="utf-8"))) or ""
-    if split == thresholds.REPORT_ONLY:
-        raise ValueError(f"thresholds_split: expected a tuning split such as 'dev', got {split!r} (it reports results)")
     chosen_on = [d for d in docs if d.split == split]
     if not chosen_on:
         return
