@@ -46,7 +46,7 @@ from .repair import (
     repair_span,
 )
 from .results import Entity, Item, Plan
-from .segment import header_lines, infer_year, segment
+from .segment import header_lines, infer_year, segment, unwrap
 from .tables import Tables
 from .textnorm import NormalizedText, identity, normalize
 from .values import ValueContext
@@ -121,6 +121,15 @@ class RuleTagger:
 
     def tag(self, texts: Sequence[str]) -> list[list[Span]]:
         return [[Span(s, e, lab, 1.0, 1.0) for s, e, lab in rules.tag(t)] for t in texts]
+
+
+def _joined(norm: NormalizedText) -> NormalizedText:
+    """A hard-wrapped page (text from a PDF: most lines cut at one width) read with its wraps joined, so that the
+    tagger, the grammar and the values see ``城关区`` where the page has ``城关⏎区``; offsets still map to the page."""
+    joined, pos = unwrap(norm.text)
+    if len(joined) == len(norm.text):
+        return norm
+    return NormalizedText(norm.original, joined, tuple(norm.starts[p] for p in pos), tuple(norm.ends[p] for p in pos))
 
 
 class ModelTagger:
@@ -307,7 +316,7 @@ class Pipeline:
                     raise
                 on_error(index + k, exc)
                 texts.append(None)
-        norms = [None if t is None else (normalize(t) if "normalize" not in self._disabled else identity(t))
+        norms = [None if t is None else (_joined(normalize(t)) if "normalize" not in self._disabled else identity(t))
                  for t in texts]
         live = [k for k, n in enumerate(norms) if n is not None and n.text.strip()]
         spans: dict[int, list[Span]] = {k: [] for k in range(len(chunk))}

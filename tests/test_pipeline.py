@@ -305,3 +305,16 @@ def test_the_place_of_a_dateline_is_a_place(text: str, place: str) -> None:
     s = text.index(place)  # a model span over it wins
     covered = Pipeline(_FixedClassifier({(s - 2, s + len(place), "LOCATION"): 0.99}), repair=False).parse(text)
     assert [e.source for e in covered.entities if e.label == "LOCATION"] == ["model"]
+
+
+def test_a_hard_wrapped_page_is_read_with_its_wraps_joined() -> None:
+    # Text from a PDF: every line cut at 17 characters, one cut inside 3200万元.
+    body = ("今年全市围绕群众关切，计划投资3200万元用于改造城关区老旧小区，新建社区食堂二十个，完善养老服务设施，"
+            "提升居民生活品质，推进公共停车场建设，增加停车泊位，改善群众出行条件，全面完成各项年度任务，"
+            "让发展成果更多更公平惠及全体人民。")
+    text = "\n".join(body[i:i + 17] for i in range(0, len(body), 17))
+    assert "32\n00万元" in text
+    entities = Pipeline.rules_only().parse(text).entities
+    assert all(text[e.start:e.end] == e.text for e in entities)  # offsets are into the page as given
+    money = [e for e in entities if e.label == "AMOUNT"]
+    assert [(e.text, e.value["yuan"]) for e in money] == [("32\n00万元", 32_000_000)]
