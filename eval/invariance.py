@@ -299,39 +299,30 @@ def read_page(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[t
     return (len(gold & pred), len(pred - gold), len(gold - pred)), infer_year(norm.text)
 
 
-def entity_counts(docs: list[Any], transform: Callable[[str], tuple[str, Maps]], pipe: Any
-                  ) -> dict[str, list[int]]:
-    """Strict ``[tp, fp, fn]`` per label of ``pipe`` on ``docs`` rewritten by ``transform``, against the gold spans
-    carried along (a span covers its own characters; one whose characters are gone is not expected)."""
-    from nlp_minsheng.labels import LABELS
+def entity_scores(docs: list[Any], transform: Callable[[str], tuple[str, Maps]], pipe: Any) -> dict[str, Any]:
+    """Strict scores (``nlp_minsheng.scoring``: per label and micro, with tp/fp/fn) of ``pipe`` on ``docs`` rewritten
+    by ``transform``, against the gold spans carried along (a span covers its own characters; one whose characters
+    are gone is not expected)."""
+    from nlp_minsheng.scoring import score
 
     pages = [transform(d.text) for d in docs]
     plans = pipe.parse_batch([new for new, _ in pages])
-    counts = {lab: [0, 0, 0] for lab in LABELS}
-    for d, (_, (_, _, own)), plan in zip(docs, pages, plans):
-        gold = {(own[s], own[e - 1] + 1, lab) for s, e, lab in d.spans  # type: ignore[operator]
-                if own[s] is not None and own[e - 1] is not None}
-        pred = {(x.start, x.end, x.label) for x in plan.entities}
-        for lab in LABELS:
-            g = {x for x in gold if x[2] == lab}
-            p = {x for x in pred if x[2] == lab}
-            c = counts[lab]
-            c[0], c[1], c[2] = c[0] + len(g & p), c[1] + len(p - g), c[2] + len(g - p)
-    return counts
+    gold = [[(own[s], own[e - 1] + 1, lab) for s, e, lab in d.spans  # type: ignore[operator]
+             if own[s] is not None and own[e - 1] is not None] for d, (_, (_, _, own)) in zip(docs, pages)]
+    pred = [[(x.start, x.end, x.label) for x in plan.entities] for plan in plans]
+    return score(gold, pred)["strict"]
 
 
 def entity_run(docs: list[Any], pipe: Any) -> dict[str, dict[str, float]]:
     """Strict span F1 (micro and per label) per transform."""
-    def f1(t: int, p: int, n: int) -> float:
-        return round(2 * t / (2 * t + p + n), 4) if t + p + n else 1.0
+    from nlp_minsheng.labels import LABELS
 
     out: dict[str, dict[str, float]] = {}
     for name, fn in TRANSFORMS.items():
         if name == "truncated":
             continue  # entities do not depend on where the page ends
-        counts = entity_counts(docs, fn, pipe)
-        out[name] = {"micro": f1(*(sum(c[k] for c in counts.values()) for k in range(3))),
-                     **{lab: f1(*c) for lab, c in counts.items()}}
+        strict = entity_scores(docs, fn, pipe)
+        out[name] = {key: strict[key]["f1"] for key in ("micro", *LABELS)}
     return out
 
 

@@ -54,7 +54,7 @@ def test_items_are_the_same_however_the_tuning_pages_are_dressed() -> None:
 
 
 def test_entity_gold_is_carried_to_the_characters_of_each_mention() -> None:
-    from eval.invariance import entity_counts
+    from eval.invariance import entity_scores
     from nlp_minsheng.corpus import Document
     from nlp_minsheng.pipeline import Pipeline
 
@@ -64,9 +64,9 @@ def test_entity_gold_is_carried_to_the_characters_of_each_mention() -> None:
         for s, e, _lab in doc.spans:  # the mention's own characters, in the same script or converted
             assert len(new[own[s]:own[e - 1] + 1]) >= e - s
     rules = Pipeline.rules_only()
-    as_written = entity_counts([doc], TRANSFORMS["as written"], rules)
+    as_written = entity_scores([doc], TRANSFORMS["as written"], rules)["micro"]
     gold = {(s, e, lab) for s, e, lab in doc.spans}
     pred = {(x.start, x.end, x.label) for x in rules.parse(doc.text).entities}
-    assert sum(c[0] for c in as_written.values()) == len(gold & pred)
-    assert sum(c[1] for c in as_written.values()) == len(pred - gold)
-    assert sum(c[2] for c in as_written.values()) == len(gold - pred)
+    assert as_written["tp"] == len(gold & pred)
+    assert as_written["fp"] == len(pred - gold)
+    assert as_written["fn"] == len(gold - pred)
