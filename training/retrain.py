@@ -40,6 +40,7 @@ from nlp_minsheng.formats import load_any
 from nlp_minsheng.labels import LABELS
 from nlp_minsheng.scoring import paired_bootstrap, worse_beyond_noise
 
+from . import thresholds
 from .config import TrainConfig
 from .train import ROOT, load_docs, log, train
 
@@ -138,11 +139,8 @@ def run_retrain(args: argparse.Namespace) -> int:
     teacher = teacher_of(current)
     cfg_path = args.config or str(ROOT / "training" / "configs" / "retrain.yaml")
     cfg = TrainConfig.from_yaml(cfg_path, epochs=args.epochs)
-    from .thresholds import REPORT_ONLY
-
-    if cfg.thresholds_split == REPORT_ONLY:  # checked before training, not after it
-        print(f"error: thresholds_split: expected a tuning split such as 'dev', got {REPORT_ONLY!r} (it reports "
-              "results)", file=sys.stderr)
+    if thresholds.refusal(cfg.thresholds_split):  # checked before training, not after it
+        print(f"error: thresholds_split: {thresholds.refusal(cfg.thresholds_split)}", file=sys.stderr)
         return 2
     if args.init == "shipped":
         cfg.init_model = str(teacher)
@@ -219,8 +217,6 @@ def run_retrain(args: argparse.Namespace) -> int:
 def _thresholds(split: str, current: Path, out: Path, docs: list[Document]) -> None:
     """Per-label score thresholds for the candidate (its int8 export and its teacher, each on its own scores), chosen
     on the recipe's split or else on the split the current model's were chosen on; frozen, so never a correction."""
-    from . import thresholds
-
     split = split or thresholds.split_of(json.loads((current / "meta.json").read_text(encoding="utf-8"))) or ""
     chosen_on = [d for d in docs if d.split == split]
     if not chosen_on:

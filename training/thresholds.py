@@ -64,8 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--split", default="dev", help="the split that chooses (default: the realistic dev set)")
     ap.add_argument("--write", action="store_true", help="store the choice in the model's meta.json")
     args = ap.parse_args(argv)
-    if args.split == REPORT_ONLY:
-        print("error: the real-shaped dev set reports results; choose thresholds on another split", file=sys.stderr)
+    if refusal(args.split):
+        print(f"error: {refusal(args.split)}", file=sys.stderr)
         return 2
     docs = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if d.split == args.split]
     if not docs:
@@ -78,6 +78,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.write:
         print(f"wrote pipeline.min_score to {write(Path(args.model), res, args.split, len(docs))}")
     return 0
+
+
+def refusal(split: str) -> str | None:
+    """Why thresholds may not be chosen on ``split`` (the split results are reported on), or None."""
+    if split == REPORT_ONLY:
+        return (f"the real-shaped dev set ({REPORT_ONLY}) reports results; choose thresholds on another split, "
+                "such as 'dev'")
+    return None
 
 
 def write(model_dir: Path, res: dict[str, Any], split: str, n_docs: int) -> Path:
