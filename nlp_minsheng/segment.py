@@ -565,6 +565,9 @@ _DATE_RE = re.compile(r"(20\d{2})\s*(?:[-/.]\s*|年\s*|(?=[01]\d月))(\d{1,2})\s
 
 
 _RANGE_AFTER = re.compile(rf"\s*[{RANGE_SEPARATORS}]")  # 2021-2025年: a period, not the plan year
+# A year that sets goals (2015年主要目标, 2018年全市经济社会发展的主要预期目标): a plan year where no year names the
+# plan's own words (a work report reviews last year's results first, then sets this year's goals).
+_GOAL_WORDS = re.compile(r"目标|预期|任务|安排|打算|计划")
 
 
 def infer_year(text: str) -> int | None:
@@ -572,7 +575,7 @@ def infer_year(text: str) -> int | None:
 
     1. a year next to plan words (实事, 项目, 计划 …) in the title lines;
     2. else the year named most often next to plan words in the body (a progress report or a
-       news item names the plan it is about again and again);
+       news item names the plan it is about again and again), else next to goal words (目标, 预期);
     3. else the publication date near the top: its year, or the next one for Nov–Dec (plans are
        published before the year they are for);
     4. else the first year in the title lines.
@@ -585,14 +588,15 @@ def infer_year(text: str) -> int | None:
             if _PLAN_WORDS.search(line[m.end() : m.end() + 20]):
                 return y
             years.append(y)
-    counts: dict[int, int] = {}
     body = "\n".join(line for _, _, line in content)
-    for m in _YEAR_RE.finditer(body):
-        if _PLAN_WORDS.search(body[m.end() : m.end() + 12]) and not _RANGE_AFTER.match(body, m.end()):
-            y = _year(m.group(1))
-            counts[y] = counts.get(y, 0) + 1
-    if counts:
-        return max(counts, key=lambda y: (counts[y], y))
+    for words, reach in ((_PLAN_WORDS, 12), (_GOAL_WORDS, 20)):
+        counts: dict[int, int] = {}
+        for m in _YEAR_RE.finditer(body):
+            if words.search(body[m.end() : m.end() + reach]) and not _RANGE_AFTER.match(body, m.end()):
+                y = _year(m.group(1))
+                counts[y] = counts.get(y, 0) + 1
+        if counts:
+            return max(counts, key=lambda y: (counts[y], y))
     m = _DATE_RE.search(text[:600])
     if m and 1 <= int(m.group(2)) <= 12:
         return int(m.group(1)) + (1 if int(m.group(2)) >= 11 else 0)

@@ -116,7 +116,7 @@ def traditional_variant(doc: dict, pinyin: bool) -> dict:
 
 # Structure gold (issue: items, plan year, TARGET metrics): JSON/TSV files beside the markup.
 ITEM_DIRS = {"dev": SRC / "dev" / "items", "seeds": SRC / "seeds_items", "real": SRC / "real" / "items",
-             "rsvar": SRC / "rsvar" / "items"}
+             "rsvar": SRC / "rsvar" / "items", "v2": SRC / "v2" / "items"}
 METRIC_DIRS = {"dev": SRC / "dev" / "metrics", "real": SRC / "real" / "metrics"}
 
 
