@@ -346,7 +346,12 @@ def unwrap(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in pos), pos
 
 
-_SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目|实事).{0,4}征集")
+_SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目|实事|金点子).{0,4}征集")
+# In a title 征求 says it too (关于征求2025年民生实事项目意见的公告); in prose it is how a plan was made (广泛征求意见).
+_SOLICIT_TITLE = re.compile(rf"{_SOLICIT.pattern}|征求.{{0,12}}(?:建议|意见|项目|实事)")
+# The sections of a call for proposals (三、征集范围, 提交方式): a call says what may be proposed and how.
+_SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\W{0,2}(?:征集|征求|提交|报送|建议)"
+                              r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
 # Sections of a report or notice that are about the work, not items of the plan.
 _NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
@@ -515,6 +520,17 @@ def _names_projects(items: list[Segment]) -> bool:
     return odd * 2 < len(items)
 
 
+def _is_call_for_proposals(content: list[tuple[int, int, str]]) -> bool:
+    """A call for proposals says so in its first lines or in a title line (short, no sentence) after site chrome,
+    or has the sections of one (征集范围 and 提交方式: two such headings)."""
+    if _SOLICIT.search(" ".join(line for _, _, line in content[:3])):
+        return True
+    if any(len(line.strip()) <= 40 and not re.search("[。，,]", line) and _SOLICIT_TITLE.search(line)
+           for _, _, line in content[:6]):
+        return True
+    return sum(bool(_SOLICIT_SECTION.match(line.strip())) for _, _, line in content) >= 2
+
+
 def segment(text: str) -> list[Segment]:
     """Items of a plan, in order, as ranges of ``text`` (read with hard-wrapped lines joined, see :func:`unwrap`)."""
     joined, pos = unwrap(text)
@@ -536,9 +552,7 @@ def _segment(text: str) -> list[Segment]:
     a page that only reports on a plan has no items.
     """
     content = _content_lines(text)
-    # A call for proposals says so in its first lines, or in a title line (short, no sentence) after site chrome.
-    if not content or _SOLICIT.search(" ".join(line for _, _, line in content[:3])) or any(
-            len(line.strip()) <= 40 and "。" not in line and _SOLICIT.search(line) for _, _, line in content[:6]):
+    if not content or _is_call_for_proposals(content):
         return []  # a call for proposals lists what may be proposed, not the plan's items
     table = _table_items(content)
     items = _heading_items(text, content)
