@@ -21,18 +21,21 @@ from .tables import pipe_cells, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
+# A glyph that decorates a marker (▍① 新建…, ■ 1.…) in WeChat posts: the marker after it decides the style.
+_DECOR = r"(?:[▌▍▎■◆●▶★►]\s*)?"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
-    "cn_dun": re.compile(rf"^\s*(?:[{_CN}]{{1,3}}\s*)?、(?=\S)"),  # the numeral may be lost in copying (、提交途径)
-    "di_jian": re.compile(rf"^\s*第[{_CN}\d]{{1,3}}件"),
-    "paren_cn": re.compile(rf"^\s*[(（][{_CN}]{{1,3}}[)）]"),
-    "num_dot": re.compile(r"^\s*\d{1,2}\s*[.、．](?!\d)"),
-    "paren_num": re.compile(r"^\s*[(（]\d{1,2}[)）]"),
-    "num_paren": re.compile(r"^\s*\d{1,2}\s*[)）]"),
-    "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►]|——)"),
-    "shi": re.compile(rf"^\s*[{_CN}]{{1,3}}是"),
+    "cn_dun": re.compile(rf"^\s*{_DECOR}(?:[{_CN}]{{1,3}}\s*)?、(?=\S)"),  # the numeral may be lost in copying (、提交途径)
+    "di_jian": re.compile(rf"^\s*{_DECOR}第[{_CN}\d]{{1,3}}件"),
+    "paren_cn": re.compile(rf"^\s*{_DECOR}[(（][{_CN}]{{1,3}}[)）]"),
+    "num_dot": re.compile(rf"^\s*{_DECOR}\d{{1,2}}\s*[.、．](?!\d)"),
+    "paren_num": re.compile(rf"^\s*{_DECOR}[(（]\d{{1,2}}[)）]"),
+    "num_paren": re.compile(rf"^\s*{_DECOR}\d{{1,2}}\s*[)）]"),
+    "shi": re.compile(rf"^\s*{_DECOR}[{_CN}]{{1,3}}是"),
     "num_space": re.compile(r"^\s*(?:0[1-9]|[1-9]\d)\s+(?=[^\d\s])"),
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
-    "circled": re.compile(r"^\s*[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
+    "circled": re.compile(rf"^\s*{_DECOR}[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
+    # Last: a bullet before another marker only decorates it.
+    "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►▌▍▎]|——)"),
 }
 # Markers of list members inside a paragraph (一是, (1), ①); group 1 is the ordinal.
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -265,7 +268,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
 
 _EDGE_TAIL = " \t\r\n|。；;，,、"
 _ROW_NUMBER = re.compile(r"\d{1,3}\s*(?:\||\n)")
-_MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►—]")
+_MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►▌▍▎—]")
 
 
 def item_core(text: str, start: int, end: int) -> tuple[int, int]:
@@ -355,7 +358,8 @@ _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\
 # Sections of a report or notice that are about the work, not items of the plan.
 _NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
-_ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|惠民工程|民生工程")
+_ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|项目内容|项目清单|项目名单|惠民工程|民生工程|票决结果|"
+                           r"任务分工|责任分工")
 
 
 _TABLE_NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注|附件|附表|来源|资料来源)\s*\d?\s*[:：]")
@@ -376,7 +380,7 @@ def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) ->
             del styles[idx]
 
 
-def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "") -> list[Segment]:
+def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozenset[str] = frozenset()) -> list[Segment]:
     """Items introduced by a heading style used at least twice (the first such style is the item level;
     a level whose headings group items — 民生保障类(4项) — hands over to the style inside it; in a
     report or progress report whose few sections include one about the items, the items are the
@@ -387,7 +391,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
         if _SPEECH_LINE.match(line):
             continue
         for style, rx in HEADING_STYLES.items():
-            if style != skip and rx.match(line):
+            if style not in skip and rx.match(line):
                 styles[idx] = style
                 break
     _row_numbers(content, styles)
@@ -413,14 +417,24 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
         return []
     style = candidates[0][1]
     sections = found[style]
-    if len(sections) <= 6 and not skip:
-        for k, i in enumerate(sections):
-            if not _ITEM_SECTION.search(content[i][2]):
-                continue
-            end = sections[k + 1] if k + 1 < len(sections) else len(content)
-            inner = _heading_items(text, content[i + 1 : end], skip=style)
-            if len(inner) >= 2:
+    if len(sections) <= 6 and style not in skip:
+        inners = []
+        for i in sections:
+            # A section ends at the next heading of its level, a dead one (三、保障措施) included.
+            end = next((j for j in order if j > i and styles[j] == style), len(content))
+            inner = _heading_items(text, content[i + 1 : end], skip=skip | {style})
+            # A section about the items (三、办好民生实事), or one with such a heading inside (三、重点工作 →
+            # (六)办好十件实事 → 1. 2. …): its inner headings are the items.
+            if len(inner) >= 2 and any(_ITEM_SECTION.search(line) for a, _, line in content[i:end]
+                                       if a < inner[0].start and any(rx.match(line) for rx in HEADING_STYLES.values())):
                 return inner
+            inners.append(inner)
+        # News sections (■票决结果 ■代表声音 ■全程监督): short titles without figures, one of which holds a list.
+        listed = [inner for inner in inners if len(inner) >= 3]
+        if (len(listed) == 1 and sum(bool(inner) for inner in inners) == 1
+                and all(len(_title(content[i][2], style)) <= 8 and not re.search(r"\d", content[i][2])
+                        for i in sections)):
+            return listed[0]
     outer: list[int] = []
     if all(_FRAME.match(_title(content[i][2], style)) for i in found[style]):
         # Sections that frame the document (一、工作目标 二、重点任务) are never items; the items, if any,
@@ -428,7 +442,9 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
         if len(candidates) == 1:
             return []
         outer, style = found[style], candidates[1][1]
-    elif sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2 and len(candidates) > 1:
+    elif len(candidates) > 1 and (sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2
+                                  or _numbered_across(content, found[style], found[candidates[1][1]],
+                                                      candidates[1][1])):
         outer, style = found[style], candidates[1][1]
     # Lines that group items (医疗卫生类, 民生保障类(4项)) end the item before them too.
     groups = [i for i, (_, _, line) in enumerate(content) if _GROUP.search(line) and len(line.strip()) <= 20]
@@ -465,6 +481,20 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: str = "
     if style in _RUN_ON:
         items = _split_run_on(text, items, _RUN_ON[style])
     return items
+
+
+def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inner: list[int], style: str) -> bool:
+    """The inner headings are numbered on across the outer ones ((一)住房改善 1. 2. (二)为老服务 3. 4.): the outer
+    level groups the items (a plan item's own sub-points start again at 1 under each item)."""
+    def number(i: int) -> int | None:
+        m = re.search(r"\d{1,2}|[①-⑳]", HEADING_STYLES[style].match(content[i][2]).group(0))
+        if m is None:
+            return None
+        return int(m.group(0)) if m.group(0).isascii() else _CIRCLED.index(m.group(0)) + 1
+    firsts = [next((j for j in inner if j > o), None) for o in outer[1:]]
+    firsts = [j for j in firsts if j is not None]
+    nums = [number(j) for j in firsts]
+    return len(nums) >= 1 and all(n is not None and n > 1 for n in nums) and len(inner) > len(outer)
 
 
 def _is_caption(line: str) -> bool:
@@ -523,8 +553,8 @@ def _names_projects(items: list[Segment]) -> bool:
 def _is_call_for_proposals(content: list[tuple[int, int, str]]) -> bool:
     """A call for proposals says so in its first lines or in a title line (short, no sentence) after site chrome,
     or has the sections of one (征集范围 and 提交方式: two such headings)."""
-    if _SOLICIT.search(" ".join(line for _, _, line in content[:3])):
-        return True
+    if _SOLICIT.search(" ".join(line for _, _, line in content[:3] if len(line.strip()) <= 40)):
+        return True  # a title, maybe broken over lines (a lead's 网上征集等方式广泛收集意见 is how the plan was made)
     if any(len(line.strip()) <= 40 and not re.search("[。，,]", line) and _SOLICIT_TITLE.search(line)
            for _, _, line in content[:6]):
         return True
