@@ -34,8 +34,9 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "num_space": re.compile(r"^\s*(?:0[1-9]|[1-9]\d)\s+(?=[^\d\s])"),
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
     "circled": re.compile(rf"^\s*{_DECOR}[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
+    "no_num": re.compile(r"^\s*N[Oo]\s*[.．]\s*\d{1,2}(?!\d)"),  # NO.1 城乡学校建设 (WeChat posts)
     # Last: a bullet before another marker only decorates it.
-    "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►▌▍▎]|——)"),
+    "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►▌▍▎]|——)(?=\s*[^—\s])"),  # not a rule line (————)
 }
 # Markers of list members inside a paragraph (一是, (1), ①); group 1 is the ordinal.
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
@@ -66,7 +67,8 @@ BOILERPLATE = re.compile(
     re.I,
 )
 # Everything after such a line is a list of links to other pages, not the plan.
-RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|新闻推荐|往期回顾)")
+RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|新闻推荐|往期回顾|往期推荐|"
+                     r"精选留言|热门评论|猜你喜欢|更多阅读)")
 # A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
 # A class code in a table cell (Ⅰ类, A类, 一类) is not a group heading.
 _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|"
@@ -271,14 +273,18 @@ _ROW_NUMBER = re.compile(r"\d{1,3}\s*(?:\||\n)")
 _MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►▌▍▎—]")
 
 
+_SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|#160);?")  # HTML leftovers that indent a line
+
+
 def item_core(text: str, start: int, end: int) -> tuple[int, int]:
     """An item's range without its list marker, pipes, whitespace and closing punctuation.
 
     Two annotations of the same item may or may not include ``1、``/``(1)``/``一是``/``▶``/a table's row
     number and the final ``。``/``；``: the core is what identifies the item (used by the item scorer)."""
     while True:
-        while start < end and (text[start].isspace() or text[start] == "|"):
-            start += 1
+        while start < end and (text[start].isspace() or text[start] == "|" or _SPACE_ENTITY.match(text, start)):
+            m = _SPACE_ENTITY.match(text, start)
+            start += len(m.group(0)) if m else 1
         line = text[start:end]
         row = _ROW_NUMBER.match(line)  # a table row's number before its first cell
         if row and row.end() < len(line.rstrip()):
@@ -415,9 +421,17 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     candidates = sorted((idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2)
     if not candidates:
         return []
+    # A list introduced as the plan's items (办好12件民生实事，计划总投资5.6亿元：) is the item level, whatever lists
+    # come before it (the year's results as ◆ bullets, work areas as ▶ bullets).
+    introduced = [c for c in candidates if _introduces(content, c[0])]
+    if introduced and introduced[0] != candidates[0] and not _introduces(content, candidates[0][0]):
+        candidates = [introduced[0]] + [c for c in candidates if c != introduced[0]]
     style = candidates[0][1]
     sections = found[style]
-    if len(sections) <= 6 and style not in skip:
+    groups_level = len(candidates) > 1 and (
+        sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2
+        or _numbered_across(content, found[style], found[candidates[1][1]], candidates[1][1]))
+    if len(sections) <= 6 and style not in skip and not groups_level:
         inners = []
         for i in sections:
             # A section ends at the next heading of its level, a dead one (三、保障措施) included.
@@ -425,8 +439,9 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             inner = _heading_items(text, content[i + 1 : end], skip=skip | {style})
             # A section about the items (三、办好民生实事), or one with such a heading inside (三、重点工作 →
             # (六)办好十件实事 → 1. 2. …): its inner headings are the items.
-            if len(inner) >= 2 and any(_ITEM_SECTION.search(line) for a, _, line in content[i:end]
-                                       if a < inner[0].start and any(rx.match(line) for rx in HEADING_STYLES.values())):
+            if len(inner) >= 2 and any(
+                    (_ITEM_SECTION.search(line) and any(rx.match(line) for rx in HEADING_STYLES.values()))
+                    or _STATED.search(line) for a, _, line in content[i:end] if a < inner[0].start):
                 return inner
             inners.append(inner)
         # News sections (■票决结果 ■代表声音 ■全程监督): short titles without figures, one of which holds a list.
@@ -442,9 +457,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
         if len(candidates) == 1:
             return []
         outer, style = found[style], candidates[1][1]
-    elif len(candidates) > 1 and (sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2
-                                  or _numbered_across(content, found[style], found[candidates[1][1]],
-                                                      candidates[1][1])):
+    elif groups_level:
         outer, style = found[style], candidates[1][1]
     # Lines that group items (医疗卫生类, 民生保障类(4项)) end the item before them too.
     groups = [i for i, (_, _, line) in enumerate(content) if _GROUP.search(line) and len(line.strip()) <= 20]
@@ -483,14 +496,23 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     return items
 
 
+def _introduces(content: list[tuple[int, int, str]], idx: int) -> bool:
+    """The line before heading ``idx`` introduces the plan's items: it states their number and ends with a colon."""
+    if idx == 0:
+        return False
+    line = content[idx - 1][2].strip()
+    return line[-1:] in ":：" and bool(_STATED.search(line))
+
+
 def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inner: list[int], style: str) -> bool:
     """The inner headings are numbered on across the outer ones ((一)住房改善 1. 2. (二)为老服务 3. 4.): the outer
     level groups the items (a plan item's own sub-points start again at 1 under each item)."""
     def number(i: int) -> int | None:
-        m = re.search(r"\d{1,2}|[①-⑳]", HEADING_STYLES[style].match(content[i][2]).group(0))
+        m = re.search(rf"\d{{1,2}}|[{_CIRCLED}]|[{_CN}]{{1,3}}", HEADING_STYLES[style].match(content[i][2]).group(0))
         if m is None:
             return None
-        return int(m.group(0)) if m.group(0).isascii() else _CIRCLED.index(m.group(0)) + 1
+        n = _ordinal("circled" if m.group(0) in _CIRCLED else "", m.group(0))
+        return n if n > 0 else None
     firsts = [next((j for j in inner if j > o), None) for o in outer[1:]]
     firsts = [j for j in firsts if j is not None]
     nums = [number(j) for j in firsts]
