@@ -109,11 +109,19 @@ def _title(line: str, style: str) -> str:
 _SUBTASK = re.compile(r"^\d{1,2}[.、]")
 
 
+# A row named after a place (城关街道, 昭阳区): a table broken down by district, whose item is its subject.
+_PLACE_NAME = re.compile(r"(?:街道|镇|乡|区|县|市|旗|州)$")
+
+
 def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
+    """The numbered rows of the first pipe table that numbers its rows (a later table numbered from 1 again lists
+    the same items a second time, or others: the first listing counts); none for a table by district."""
     rows = [(s, e, line) for s, e, line in lines if line.count("|") >= 3]
     if len(rows) < 3:
         return None
     items: list[Segment] = []
+    names: list[str] = []
+    last = 0
     for s, e, line in rows:
         # A row item is its cells' text: leading and trailing pipes and spaces stay out.
         s += len(line) - len(line.lstrip(" |\t"))
@@ -121,13 +129,19 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         cells = [c.value for c in pipe_cells(line.strip().strip("|"))]
         if not cells[0].isdigit():
             continue  # header row
+        if items and int(cells[0]) <= last:
+            break  # numbered from 1 again: another table
+        last = int(cells[0])
         name = cells[1] if len(cells) > 1 else ""
+        names.append(name)
         continues = bool(_SUBTASK.match(name)) or not name
         if continues and items:
             prev = items[-1]
             items[-1] = Segment(prev.start, e, prev.title)
         else:
             items.append(Segment(s, e, _SUBTASK.sub("", name)[:60]))
+    if sum(bool(_PLACE_NAME.search(n)) for n in names) * 2 > len(names):
+        return None
     return items or None
 
 
@@ -610,6 +624,11 @@ def _segment(text: str) -> list[Segment]:
     items = _heading_items(text, content)
     if items and not _names_projects(items):
         items = []
+    # Few sections, one of which holds a longer table of the items (一、总体推进情况 | 1 | 棚户区改造 |): the
+    # sections frame the page, the rows are the items.
+    if (items and table and len(items) <= 6 and len(table) >= 3 and len(table) > len(items)
+            and any(it.start < table[0].start < it.end for it in items)):
+        return table
     # A notice may list the items as sections and again as a task table: the first listing wins.
     if items and (not table or items[0].start < table[0].start):
         return items
