@@ -25,7 +25,7 @@ _CN = "一二三四五六七八九十"
 _DECOR = r"(?:[▌▍▎■◆●▶★►]\s*)?"
 HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "cn_dun": re.compile(rf"^\s*{_DECOR}(?:[{_CN}]{{1,3}}\s*)?、(?=\S)"),  # the numeral may be lost in copying (、提交途径)
-    "di_jian": re.compile(rf"^\s*{_DECOR}第[{_CN}\d]{{1,3}}件"),
+    "di_jian": re.compile(rf"^\s*{_DECOR}第[{_CN}\d]{{1,3}}[件项]"),
     "paren_cn": re.compile(rf"^\s*{_DECOR}[(（][{_CN}]{{1,3}}[)）]"),
     "num_dot": re.compile(rf"^\s*{_DECOR}\d{{1,2}}\s*[.、．](?!\d)"),
     "paren_num": re.compile(rf"^\s*{_DECOR}[(（]\d{{1,2}}[)）]"),
@@ -74,6 +74,7 @@ RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相
 _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|"
                     r"(?<![ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩA-Za-z\d一二三四五六七八九十两甲乙丙丁\s])类\s*[:：]?\s*$")
 # The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
+_BRACKET_HEADING = re.compile(r"【[^】]{1,12}】")  # 【教育篇】, 【卫生】: a group of the items below it
 _FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序)$")
 # The line under a work report's title saying when and where it was given (——2024年1月10日在…会议上):
 # led by a dash like a bullet, but never an item.
@@ -376,7 +377,8 @@ _SOLICIT_TITLE = re.compile(rf"{_SOLICIT.pattern}|征求.{{0,12}}(?:建议|意�
 _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\W{0,2}(?:征集|征求|提交|报送|建议)"
                               r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
 # Sections of a report or notice that are about the work, not items of the plan.
-_NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算")
+_NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
+                        r"时间安排|实施步骤|工作步骤|方法步骤|阶段安排")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
 _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|项目内容|项目清单|项目名单|惠民工程|民生工程|票决结果|"
                            r"任务分工|责任分工")
@@ -474,7 +476,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     elif groups_level:
         outer, style = found[style], candidates[1][1]
     # Lines that group items (医疗卫生类, 民生保障类(4项)) end the item before them too.
-    groups = [i for i, (_, _, line) in enumerate(content) if _GROUP.search(line) and len(line.strip()) <= 20]
+    groups = [i for i, (_, _, line) in enumerate(content)
+              if (_GROUP.search(line) and len(line.strip()) <= 20) or _BRACKET_HEADING.fullmatch(line.strip())]
     stops = sorted(set(found[style]) | set(outer) | set(groups) | set(dead_starts))
     idxs = found[style]
     bounds = []

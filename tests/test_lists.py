@@ -115,6 +115,12 @@ ITEM_CASES = [
      "2 | 老旧小区改造 | 60% | 无\n3 | 城市停车 | 50% | 无\n", 3),
     ("a pipe table broken down by district has no row items", "序号 | 街道 | 任务(个) | 完成(个)\n1 | 城关街道 | 12 | 9\n"
      "2 | 新华街道 | 8 | 6\n3 | 兴达镇 | 6 | 2\n", 0),
+    ("第N项 headings with their completion lines", "第一项：城镇新增就业9000人。\n完成情况：新增就业9236人。已完成。\n"
+     "第二项：改造老旧小区45个。\n完成情况：45个小区全部完工。已完成。\n", 2),
+    ("bracketed group lines end the item before them", "【教育】\n①新建学校3所。\n②新增学位900个。\n【卫生】\n"
+     "③新建卫生院2所。\n【交通】\n④新增公交线路6条。\n", 4),
+    ("a schedule section's stages are not items", "一、主要任务\n(一)新建农村公路100公里。\n(二)改造供热管网20公里。\n"
+     "二、时间安排\n(一)启动阶段(3月底前)。制定方案。\n(二)实施阶段(4月至11月)。全面开工。\n", 2),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
