@@ -166,9 +166,12 @@ def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segmen
     in order; the last member ends with its sentence.  A list introduced as lagging work or problems
     (推进偏慢的项目主要有：一是…) is not the plan's items."""
     items: list[Segment] = []
+    notes = _note_lines(content)
     for family, rx in INLINE_FAMILIES.items():
         marks: list[tuple[int, int, int]] = []  # (ordinal, marker start, content line end)
-        for s, e, _ in content:
+        for k, (s, e, _) in enumerate(content):
+            if k in notes:
+                continue
             for m in rx.finditer(text, s, e):
                 if m.start() == s or text[m.start() - 1] in _BOUNDARY:
                     marks.append((_ordinal(family, m.group(1)), m.start(), e))
@@ -387,6 +390,22 @@ _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完�
 _TABLE_NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注|附件|附表|来源|资料来源)\s*\d?\s*[:：]")
 
 
+_NOTE_LIST = re.compile(r"[:：]\s*(?:[(（]?\d{1,2}[.、．)）]|$)")
+
+
+def _note_lines(content: list[tuple[int, int, str]]) -> set[int]:
+    """Notes and attachment lists (备注：1.…；2.…, 附件：1.… 2.…): the note line and the numbered lines right after it."""
+    notes: set[int] = set()
+    listing = False  # the note introduces a numbered list (备注：1.…, 附件：)
+    for i, (_, _, line) in enumerate(content):
+        if _TABLE_NOTE.match(line):
+            notes.add(i)
+            listing = bool(_NOTE_LIST.search(line))
+        elif listing and i - 1 in notes and (HEADING_STYLES["num_dot"].match(line) or HEADING_STYLES["paren_num"].match(line)):
+            notes.add(i)
+    return notes
+
+
 def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) -> None:
     """A number alone on its line is a row number (of a table flattened one cell per line) only when a
     cell that is not a number follows it and the row numbers run 1, 2, 3 …; other lone numbers are cells."""
@@ -409,14 +428,20 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     headings inside that section)."""
     found: dict[str, list[int]] = {}
     styles: dict[int, str] = {}
+    notes = _note_lines(content)
     for idx, (_, _, line) in enumerate(content):
-        if _SPEECH_LINE.match(line):
+        if _SPEECH_LINE.match(line) or idx in notes:
             continue
         for style, rx in HEADING_STYLES.items():
             if style not in skip and rx.match(line):
                 styles[idx] = style
                 break
     _row_numbers(content, styles)
+    # A flattened table by district (1 城关街道 12 9 75% …) names places in its rows: its item is its subject.
+    lone = [i for i, st in styles.items() if st == "lone_num"]
+    if sum(i + 1 < len(content) and bool(_PLACE_NAME.search(content[i + 1][2].strip())) for i in lone) * 2 > len(lone):
+        for i in lone:
+            del styles[i]
     # A section about problems, next steps or requirements hides its own sub-headings, up to the
     # next heading of its level, and ends the item before it.
     dead: set[int] = set()
@@ -439,8 +464,12 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
         return []
     # A list introduced as the plan's items (办好12件民生实事，计划总投资5.6亿元：) is the item level, whatever lists
     # come before it (the year's results as ◆ bullets, work areas as ▶ bullets).
+    # Unless the first list names the same projects (a vote tally, then the projects' sections): the first listing
+    # counts.
     introduced = [c for c in candidates if _introduces(content, c[0])]
-    if introduced and introduced[0] != candidates[0] and not _introduces(content, candidates[0][0]):
+    if (introduced and introduced[0] != candidates[0] and not _introduces(content, candidates[0][0])
+            and not _same_projects(content, found[candidates[0][1]], candidates[0][1],
+                                   found[introduced[0][1]], introduced[0][1])):
         candidates = [introduced[0]] + [c for c in candidates if c != introduced[0]]
     style = candidates[0][1]
     sections = found[style]
@@ -458,7 +487,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             if len(inner) >= 2 and any(
                     (_ITEM_SECTION.search(line) and any(rx.match(line) for rx in HEADING_STYLES.values()))
                     or _STATED.search(line) for a, _, line in content[i:end] if a < inner[0].start):
-                return inner
+                if not any(_title(content[j][2], style)[:6] in {it.title[:6] for it in inner} for j in sections):
+                    return inner  # (unless the sections name the same projects: they are the first listing)
             inners.append(inner)
         # News sections (■票决结果 ■代表声音 ■全程监督): short titles without figures, one of which holds a list.
         listed = [inner for inner in inners if len(inner) >= 3]
@@ -519,6 +549,13 @@ def _introduces(content: list[tuple[int, int, str]], idx: int) -> bool:
         return False
     line = content[idx - 1][2].strip()
     return line[-1:] in ":：" and bool(_STATED.search(line))
+
+
+def _same_projects(content: list[tuple[int, int, str]], first: list[int], style: str, other: list[int],
+                   other_style: str) -> bool:
+    """Most headings of the first list begin with the name of a heading of the other (城区集中供热管网改造项目)."""
+    names = {_title(content[i][2], other_style)[:6] for i in other}
+    return sum(_title(content[i][2], style)[:6] in names for i in first) * 2 > len(first)
 
 
 def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inner: list[int], style: str) -> bool:

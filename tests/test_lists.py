@@ -121,6 +121,12 @@ ITEM_CASES = [
      "③新建卫生院2所。\n【交通】\n④新增公交线路6条。\n", 4),
     ("a schedule section's stages are not items", "一、主要任务\n(一)新建农村公路100公里。\n(二)改造供热管网20公里。\n"
      "二、时间安排\n(一)启动阶段(3月底前)。制定方案。\n(二)实施阶段(4月至11月)。全面开工。\n", 2),
+    ("a flattened table by district has no row items", "序号\n\n街道\n\n任务(个)\n\n完成(个)\n\n1\n\n城关街道\n\n12\n\n9\n\n"
+     "2\n\n新华街道\n\n8\n\n6\n\n3\n\n兴达镇\n\n6\n\n2\n", 0),
+    ("a vote tally, then the projects' sections: the tally is the first listing",
+     "1.城区供热管网改造项目 赞成202票\n2.饮水安全提升项目 赞成199票\n3.公办幼儿园建设项目 赞成196票\n"
+     "票决产生的3个项目如下：\n(一)城区供热管网改造项目。改造管网18公里。\n(二)饮水安全提升项目。新建水厂2处。\n"
+     "(三)公办幼儿园建设项目。新建幼儿园2所。\n", 3),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
@@ -131,6 +137,8 @@ def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
     nt = normalize(text).text
     items = segment(nt)
     assert len(items) == n, [nt[s.start:s.end] for s in items]
+    if "first listing" in form:
+        assert all("赞成" in nt[it.start:it.end] for it in items), [nt[s.start:s.end] for s in items]
     for it in items:
         a, b = item_core(nt, it.start, it.end)
         assert b > a and it.title  # every item has text and a title
