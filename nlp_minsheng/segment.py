@@ -191,6 +191,44 @@ def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segmen
     return items
 
 
+# A line led by a short name and a colon (城区供水管网改造：改造…, 教育：新增公办学位1.2万个).
+_LABEL = re.compile(r"^\s*([^\s:：，,。；;!！?？\d]{2,14})[:：]\s*(?=\S)")
+# Names of fields, bylines and page furniture, never of a project.
+_FIELD_LABEL = re.compile(r"情况|任务|内容|单位|时限|时间|地点|地址|来源|资金|投资|记者|编辑|作者|电话|邮箱|联系|备注|说明|"
+                          r"附|标题|责编|审核|监制|摄影|图|浏览|进度|目标|措施|要求|问|答|编者|做法|成效|下一步|主持|会议")
+_MIN_LABELLED = 3
+
+
+def _labelled_items(text: str, content: list[tuple[int, int, str]]) -> list[Segment]:
+    """Paragraphs, or short headings with their paragraphs, each led by a different project's name and a colon: at
+    least three, close together (at most two lines between), most naming a figure. A name the page uses twice is a
+    field (完成情况：) and a name of a field or byline never counts."""
+    labels = [(i, m.group(1)) for i, (_, _, line) in enumerate(content) if (m := _LABEL.match(line))]
+    seen = Counter(name for _, name in labels)
+    # (Not in the title lines, 晋江：2021年为民办实事…; not a place, 开云镇：8个项目当选, in a round-up of towns.)
+    idxs = [i for i, name in labels if seen[name] == 1 and (i >= 2 or "。" in content[i][2])
+            and not _FIELD_LABEL.search(name) and not _PLACE_NAME.search(name)]
+    runs: list[list[int]] = []
+    for i in idxs:
+        if runs and i - runs[-1][-1] <= 3:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    run = max(runs, key=len, default=[])
+    if len(run) < _MIN_LABELLED:
+        return []
+    gaps = [b - a for a, b in zip(run, run[1:])]
+    bounds = [(a, a + g - 1) for a, g in zip(run, gaps)] + [(run[-1], min(run[-1] + max(gaps) - 1, len(content) - 1))]
+    items = []
+    for a, b in bounds:
+        while b > a and content[b][2].lstrip().startswith(("“", "\"")):
+            b -= 1  # a quote after the item is not part of it
+        items.append(Segment(content[a][0], content[b][1], _LABEL.match(content[a][2]).group(1)))
+    if sum(bool(re.search(r"\d", text[it.start:it.end])) for it in items) * 2 <= len(items):
+        return []
+    return items
+
+
 def _member(text: str, start: int, end: int) -> Segment:
     end = _tail_end(text, start, end)
     core_start, _ = item_core(text, start, end)
@@ -674,8 +712,9 @@ def _segment(text: str) -> list[Segment]:
         return items
     if table:
         return table
-    # No headings: numbered members inside paragraphs (一是…二是…, (1)…, ①…), else a list after an introducing word.
-    return _inline_items(text, content) or _introduced_items(text, content)
+    # No headings: paragraphs led by the project's name (城区供水管网改造：改造…), numbered members inside paragraphs
+    # (一是…二是…, (1)…, ①…), else a list after an introducing word.
+    return _labelled_items(text, content) or _inline_items(text, content) or _introduced_items(text, content)
 
 
 def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
