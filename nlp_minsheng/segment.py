@@ -737,7 +737,7 @@ _GOAL_WORDS = re.compile(r"目标|预期|任务|安排|打算|计划")
 def infer_year(text: str) -> int | None:
     """The plan year, from the strongest evidence on the page.
 
-    1. a year next to plan words (实事, 项目, 计划 …) in the title lines;
+    1. a year next to plan words (实事, 项目, 计划 …) in the title lines, else a work report's dateline;
     2. else the year named most often next to plan words in the body (a progress report or a
        news item names the plan it is about again and again), else next to goal words (目标, 预期);
     3. else the publication date near the top: its year, or the next one for Nov–Dec (plans are
@@ -752,6 +752,10 @@ def infer_year(text: str) -> int | None:
             if _PLAN_WORDS.search(line[m.end() : m.end() + 20]):
                 return y
             years.append(y)
+    # A work report's dateline (——2021年2月24日在…会议上): the report sets that year's plan.
+    for _, _, line in content[:6]:
+        if _SPEECH_LINE.match(line) and (m := _DATE_RE.search(line)):
+            return int(m.group(1)) + (1 if int(m.group(2)) >= 11 else 0)
     body = "\n".join(line for _, _, line in content)
     for words, reach in ((_PLAN_WORDS, 12), (_GOAL_WORDS, 20)):
         counts: dict[int, int] = {}
