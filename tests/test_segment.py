@@ -55,8 +55,8 @@ def test_other_formats(text, n):
     # A work report's title year is its plan year, though its review section counts last year's 实事.
     ("2024年某区政府工作报告(摘要)\n一、2023年工作回顾\n2023年民生实事全面完成，2023年实事项目投资5亿元。", 2024),
     # A work report's dateline names the year it plans, though the review counts last year's 实事 first.
-    ("政府工作报告(摘登)\n——2021年2月24日在某市第二届人民代表大会第五次会议上\n一、2020年工作回顾\n"
-     "2020年,市政府承诺的十件惠民实事全部完成。", 2021),
+    ("政府工作报告(摘登)\n——2021年2月24日在某市第二届人民代表大会第五次会议上\n代市长 杨某\n编者按:现将报告摘登如下。\n"
+     "一、2020年工作回顾\n过去一年,经济平稳增长。\n2020年,市政府承诺的十件惠民实事全部完成。", 2021),
     # News of a work report: last year's results come first, then the goals of the plan year.
     ("昨天上午，市长作《政府工作报告》。\n报告指出，2014年全市实现地区生产总值7655亿元。\n主要目标\n"
      "2015年，全市经济社会发展主要预期指标如下：", 2015),
