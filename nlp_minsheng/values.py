@@ -231,7 +231,7 @@ _NOT_OBJECT = frozenset({"免费", "全面", "统一", "集中", "分别", "全�
                          "将", "计划", "陆续", "已", "已经", "正在", "预计", "力争", "确保",
                          "年", "每年", "的", "等", "和", "及", "与", "并", "或", "于"}) | frozenset(SUFFIX_COMPARATORS)
 # Administrative places counted as a scope (600个行政村配建健身器材): the metric is what they get.
-_NOUN_SUFFIX = frozenset("点站室所队中心圈网台车场馆园器机箱柜") | {"中心", "驿站", "设施", "项目", "平台", "基地"}
+_NOUN_SUFFIX = frozenset("点站室所队中心圈网台车场馆园器机箱柜") | {"中心", "驿站", "设施", "项目", "平台", "基地", "片区"}
 _PLACE_TYPE = re.compile(r"^(?:行政村|自然村|村|村庄|社区|街道|乡镇|镇|乡|县|区|县区|县市区|市|省|地市|街镇)$")
 
 
@@ -294,6 +294,11 @@ def target_metric(before: str, after: str) -> str | None:
     return metric or None
 
 
+_SHARED_QUANTITIES = re.compile(r"(?:、\s*[^\s\d、，。；;,]{0,4}?[\d.]+\s*(?:[个名户处次场家所条座台辆套张项间批]|公里|平方米))+")
+# An object that only names the task (改造任务共4012个): the metric is what the task is about, before it.
+_GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总量)$")
+
+
 def _target_metric(before: str, after: str) -> str | None:
     """Verb + counted object of a quantity, within its clause (never across a line or inside a word).
 
@@ -304,8 +309,14 @@ def _target_metric(before: str, after: str) -> str | None:
     """
     # The clause is cut before cleaning: cleaning strips the line break that ends it.
     left = _clean(_CLAUSE_STOP.split(before)[-1]) if before else ""
+    # 新建8家、改建5家社区老年活动室: the quantities of a 、 list share the object after the last of them.
+    shared = _SHARED_QUANTITIES.match(after) if after else None
+    if shared:
+        after = after[shared.end():]
     right = _clean(_CLAUSE_STOP.split(after)[0]) if after else ""
     words = _words(right) if right.strip() else []
+    if words[:1] == ["的"]:
+        words = words[1:]  # 8.6万人的饮水问题: the quantity qualifies the object after 的
     obj, used = _noun_phrase(words)
     if obj and _PLACE_TYPE.match(obj):
         rest = words[used:]
@@ -351,6 +362,8 @@ def _metric_before(left: str, right: str) -> str | None:
     v = verbs[-1]
     obj = left[v.end():]
     obj = _OBJECT_TAIL.sub("", obj)
+    if _GENERIC_OBJECT.match(obj):
+        return _last_words(left[: v.end()], 10) or None  # 城镇老旧小区综合改造任务共4012个
     if not obj or _SCOPE.match(obj):
         obj = _object_after(right)  # 新建2个骑行驿站: the object follows the quantity.
     return (v.group(0) + obj) or None
