@@ -15,6 +15,7 @@ Offsets are into the text given to :func:`read_tables` (normalised text in the p
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -245,10 +246,18 @@ class Tables:
         return head.cells[c].value if head is not None and c < len(head.cells) else None
 
     def currency_unit(self, pos: int) -> str | None:
-        """The currency unit (万元, 亿元, 元) named by the header of the column holding ``pos``."""
+        """The currency unit (万元, 亿元, 元) named by the header of the column holding ``pos``, or by the money
+        column of a merged header above it."""
         head = self.header_cell(pos)
         kind = column_kind(head) if head else None
-        return kind[1] if kind and kind[0] == "AMOUNT" else None
+        if kind and kind[0] == "AMOUNT":
+            return kind[1]
+        found = self._locate(pos)
+        if found is None:
+            return None
+        t, r, c = found
+        cells, unit = _under_merged_money(t, r)
+        return unit if t.rows[r].cells[c] in cells else None
 
     def typed_cells(self) -> list[tuple[int, int, str]]:
         """Bare numbers in columns whose header names a currency (AMOUNT) or a planned unit (TARGET)."""
@@ -258,6 +267,9 @@ class Tables:
                 head = t.header_for(r)
                 if row.header or head is None:
                     continue
+                for cell in _under_merged_money(t, r)[0]:
+                    s = cell.start + len(cell.text) - len(cell.text.lstrip())
+                    out.append((s, s + len(cell.value), "AMOUNT"))
                 if t.kind == "flat" and len(row.cells) != len(head.cells):
                     continue  # a flattened row with a cell missing or split: its columns are not known
                 for c, cell in enumerate(row.cells):
@@ -268,6 +280,48 @@ class Tables:
                         s = cell.start + len(cell.text) - len(cell.text.lstrip())
                         out.append((s, s + len(cell.value), kind[0]))
         return out
+
+
+# Sub-columns of a money column (完成投资(万元) over 合计 | 上级补助资金 | 农户自筹及其他).
+_MONEY_PART = re.compile(r"合计|小计|总计|中央|省级|市级|县级|区级|上级|本级|补助|资金|自筹|财政|投资|其他|其它|社会|融资|配套")
+
+
+def _under_merged_money(t: Table, r: int) -> tuple[list[Cell], str | None]:
+    """Bare numbers of data row ``r`` under a money column of a merged header several rows deep: the last cell of a
+    header row names the currency (完成投资(万元)), and the lowest header row whose last cells name parts of money
+    (合计 | 上级补助资金 | 农户自筹及其他) gives, aligned on the right, the columns it spans. A pipe table copied
+    from a merged header keeps no spans, but its right edge stays aligned."""
+    if t.kind != "pipe":
+        return [], None
+    top = r
+    while top > 0 and not t.rows[top - 1].header:
+        top -= 1  # the first data row of this block
+    stack = []
+    k = top - 1
+    while k >= 0 and t.rows[k].header:
+        stack.insert(0, [c for c in t.rows[k].cells if c.value])
+        k -= 1
+    if len(stack) < 2:
+        return [], None
+    for i, cells in enumerate(stack[:-1]):
+        kind = column_kind(cells[-1].value) if cells else None
+        if not kind or kind[0] != "AMOUNT":
+            continue
+        for leaves in reversed(stack[i + 1:]):
+            parts = 0
+            for c in reversed(leaves):
+                if (HEADER_UNIT.search(c.value) and not HEADER_CURRENCY.search(c.value)) or not _MONEY_PART.search(c.value):
+                    break
+                parts += 1
+            if parts:
+                # A row with a cell missing or cut short (the page ends inside it) may not be aligned on the
+                # right: only rows of the usual width are read.
+                widths = Counter(sum(bool(c.value) for c in row.cells) for row in t.rows if not row.header)
+                data = [c for c in t.rows[r].cells if c.value]
+                if len(data) <= parts or len(data) != widths.most_common(1)[0][0]:
+                    return [], None
+                return [c for c in data[-parts:] if c.is_bare_number], kind[1]
+    return [], None
 
 
 def is_table_cell(text: str, start: int, end: int) -> bool:

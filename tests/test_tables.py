@@ -125,3 +125,27 @@ def test_a_flattened_table_ends_at_the_caption_of_the_next_one() -> None:
     assert [len(r.cells) for r in t.tables[1].rows] == [7, 7, 7]
     amounts = {flat[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"}
     assert amounts == {"6800", "14500", "18600", "39900", "3500", "8000"}
+
+
+MERGED = (
+    "| 县(区) | 下达任务数 | 实施进展 | 完成投资(万元) |\n"
+    "| 涉及行政村(个) | 改造户数(户) | 正在施工 | 已经竣工 |\n"
+    "| 已启动村(个) | 户数 | 占任务(%) | 户数 | 占任务(%) | 合计 | 上级补助资金 | 农户自筹及其他 |\n"
+    "| 小计(户) | 拆除重建(户) | 修缮加固(户) | 小计(户) | 拆除重建(户) | 修缮加固(户) |\n"
+    "| 甲县 | 14 | 1260 | 14 | 878 | 540 | 338 | 69.7 | 382 | 210 | 172 | 30.3 | 2238 | 940 | 1298 |\n"
+    "| 乙县 | 22 | 2350 | 22 | 1245 | 980 | 265 | 53.0 | 1105 | 730 | 375 | 47.0 | 4920 | 2066 | 2854 |\n"
+    "| 丙县 | 19 | 1980 | 19 | 1356 | 1010 | 346 |\n"  # the page ends inside this row
+)
+
+
+def test_money_columns_of_a_merged_header_are_read_from_the_right_edge() -> None:
+    t = Tables(MERGED)
+    money = [MERGED[s:e] for s, e, label in t.typed_cells() if label == "AMOUNT"]
+    assert money == ["2238", "940", "1298", "4920", "2066", "2854"]  # not the cut row, not the (户) columns
+    assert t.currency_unit(MERGED.index("2066")) == "万元"
+    assert t.currency_unit(MERGED.index("1245")) is None
+
+
+def test_a_merged_header_whose_last_parts_are_not_money_gives_no_money_columns() -> None:
+    text = ("| 项目 | 进度 | 投资(万元) |\n| 计划 | 完成 |\n| 学校 | 10 | 8 | 500 |\n| 医院 | 6 | 3 | 900 |\n")
+    assert [label for _, _, label in Tables(text).typed_cells()] == []
