@@ -245,6 +245,12 @@ class Tables:
         head = t.header_for(r)
         return head.cells[c].value if head is not None and c < len(head.cells) else None
 
+    def _table_unit(self, t: Table) -> str | None:
+        """The currency a line just above the table gives all its money columns (单位：万元)."""
+        before = self.text[: t.rows[0].start].rstrip().rsplit("\n", 2)[-2:]
+        m = next((m for line in before if (m := _TABLE_UNIT.fullmatch(line.strip()))), None)
+        return m.group(1) if m else None
+
     def currency_unit(self, pos: int) -> str | None:
         """The currency unit (万元, 亿元, 元) named by the header of the column holding ``pos``, or by the money
         column of a merged header above it."""
@@ -256,6 +262,9 @@ class Tables:
         if found is None:
             return None
         t, r, c = found
+        unit = self._table_unit(t)
+        if unit and head and kind is None and _MONEY_PART.search(head):
+            return unit
         cells, unit = _under_merged_money(t, r)
         return unit if t.rows[r].cells[c] in cells else None
 
@@ -272,16 +281,20 @@ class Tables:
                     out.append((s, s + len(cell.value), "AMOUNT"))
                 if t.kind == "flat" and len(row.cells) != len(head.cells):
                     continue  # a flattened row with a cell missing or split: its columns are not known
+                unit = self._table_unit(t)
                 for c, cell in enumerate(row.cells):
                     if c == 0 or c >= len(head.cells) or not cell.is_bare_number:
                         continue
                     kind = column_kind(head.cells[c].text)
+                    if kind is None and unit and _MONEY_PART.search(head.cells[c].text):
+                        kind = ("AMOUNT", unit)  # 单位：万元 above the table, 总投资 | 上级资金 | 县本级
                     if kind:
                         s = cell.start + len(cell.text) - len(cell.text.lstrip())
                         out.append((s, s + len(cell.value), kind[0]))
         return out
 
 
+_TABLE_UNIT = re.compile(r"[(（]?\s*(?:金额|资金)?单位\s*[:：]\s*(万元|亿元|元)\s*[)）]?")
 # Sub-columns of a money column (完成投资(万元) over 合计 | 上级补助资金 | 农户自筹及其他).
 _MONEY_PART = re.compile(r"合计|小计|总计|中央|省级|市级|县级|区级|上级|本级|补助|资金|自筹|财政|投资|其他|其它|社会|融资|配套")
 

@@ -149,3 +149,13 @@ def test_money_columns_of_a_merged_header_are_read_from_the_right_edge() -> None
 def test_a_merged_header_whose_last_parts_are_not_money_gives_no_money_columns() -> None:
     text = ("| 项目 | 进度 | 投资(万元) |\n| 计划 | 完成 |\n| 学校 | 10 | 8 | 500 |\n| 医院 | 6 | 3 | 900 |\n")
     assert [label for _, _, label in Tables(text).typed_cells()] == []
+
+
+def test_a_unit_line_above_a_table_makes_its_money_columns_money() -> None:
+    text = ("项目资金安排表\n单位：万元\n序号 | 项目 | 总投资 | 上级资金 | 完成时限\n1 | 农村公路 | 9000 | 4500 | 10\n"
+            "2 | 幼儿园 | 800 | 400 | 9\n")
+    t = Tables(text)
+    assert [text[s:e] for s, e, label in t.typed_cells() if label == "AMOUNT"] == ["9000", "4500", "800", "400"]
+    assert t.currency_unit(text.index("4500")) == "万元"
+    assert t.currency_unit(text.index("| 10") + 2) is None  # 完成时限 is not money
+    assert Tables(text.replace("单位：万元\n", "")).typed_cells() == []
