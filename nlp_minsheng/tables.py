@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
-from .grammar import BARE_NUMBER, HEADER_CURRENCY, HEADER_TARGET, HEADER_UNIT
+from .grammar import BARE_NUMBER, CURRENCY_RE, HEADER_CURRENCY, HEADER_TARGET, HEADER_UNIT
 
 
 @dataclass(frozen=True)
@@ -294,7 +294,7 @@ class Tables:
         return out
 
 
-_TABLE_UNIT = re.compile(r"[(（]?\s*(?:金额|资金)?单位\s*[:：]\s*(万元|亿元|元)\s*[)）]?")
+_TABLE_UNIT = re.compile(rf"[(（]?\s*(?:金额|资金)?单位\s*[:：]\s*({CURRENCY_RE})\s*[)）]?")
 # Sub-columns of a money column (完成投资(万元) over 合计 | 上级补助资金 | 农户自筹及其他).
 _MONEY_PART = re.compile(r"合计|小计|总计|中央|省级|市级|县级|区级|上级|本级|补助|资金|自筹|财政|投资|其他|其它|社会|融资|配套")
 
