@@ -33,13 +33,13 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "shi": re.compile(rf"^\s*{_DECOR}[{_CN}]{{1,3}}是"),
     "num_space": re.compile(r"^\s*(?:0[1-9]|[1-9]\d)\s+(?=[^\d\s])"),
     "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
-    "circled": re.compile(rf"^\s*{_DECOR}[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]"),
+    "circled": re.compile(rf"^\s*{_DECOR}[①-⑳㉑-㉟㊱-㊿]"),
     "no_num": re.compile(r"^\s*N[Oo]\s*[.．]\s*\d{1,2}(?!\d)"),  # NO.1 城乡学校建设 (WeChat posts)
     # Last: a bullet before another marker only decorates it.
     "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►▌▍▎]|——)(?=\s*[^—\s])"),  # not a rule line (————)
 }
 # Markers of list members inside a paragraph (一是, (1), ①); group 1 is the ordinal.
-_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_CIRCLED = "".join(map(chr, [*range(0x2460, 0x2474), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]))  # ①…⑳㉑…㊿
 INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
     "shi": re.compile(rf"([{_CN}]{{1,3}})是"),
     "paren_num": re.compile(r"[(（](\d{1,2})[)）]"),
@@ -101,7 +101,8 @@ def is_boilerplate(line: str) -> bool:
 
 
 def _title(line: str, style: str) -> str:
-    body = HEADING_STYLES[style].sub("", line, count=1).strip() if style in HEADING_STYLES else line.strip()
+    rx = HEADING_STYLES.get(style.split(":")[0])
+    body = rx.sub("", line, count=1).strip() if rx else line.strip()
     body = re.split(r"[。；;]", body)[0]
     return body[:60].strip(" ，,：:")
 
@@ -419,7 +420,7 @@ _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\
                               r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
 # Sections of a report or notice that are about the work, not items of the plan.
 _NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
-                        r"时间安排|实施步骤|工作步骤|方法步骤|阶段安排")
+                        r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
 _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|项目内容|项目清单|项目名单|惠民工程|民生工程|票决结果|"
                            r"任务分工|责任分工")
@@ -471,8 +472,11 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
         if _SPEECH_LINE.match(line) or idx in notes:
             continue
         for style, rx in HEADING_STYLES.items():
-            if style not in skip and rx.match(line):
-                styles[idx] = style
+            if m := rx.match(line):
+                if style == "bullet":  # each glyph is a list of its own (——results, then ▶items)
+                    style = f"bullet:{m.group(0).strip()}"
+                if style not in skip:
+                    styles[idx] = style
                 break
     _row_numbers(content, styles)
     # A flattened table by district (1 城关街道 12 9 75% …) names places in its rows: its item is its subject.
@@ -565,7 +569,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     seen = Counter(line.strip() for _, _, line in content)
     items = []
     for idx, last in bounds:
-        while last > idx and seen[content[last][2].strip()] > 1 and _is_caption(content[last][2]):
+        while last > idx and ((seen[content[last][2].strip()] > 1 and _is_caption(content[last][2]))
+                              or _PHOTO_CAPTION.match(content[last][2])):
             last -= 1
         s, e = content[idx][0], content[last][1]
         while e > s and text[e - 1].isspace():
@@ -600,7 +605,8 @@ def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inne
     """The inner headings are numbered on across the outer ones ((一)住房改善 1. 2. (二)为老服务 3. 4.): the outer
     level groups the items (a plan item's own sub-points start again at 1 under each item)."""
     def number(i: int) -> int | None:
-        m = re.search(rf"\d{{1,2}}|[{_CIRCLED}]|[{_CN}]{{1,3}}", HEADING_STYLES[style].match(content[i][2]).group(0))
+        m = re.search(rf"\d{{1,2}}|[{_CIRCLED}]|[{_CN}]{{1,3}}",
+                      HEADING_STYLES[style.split(":")[0]].match(content[i][2]).group(0))
         if m is None:
             return None
         n = _ordinal("circled" if m.group(0) in _CIRCLED else "", m.group(0))
@@ -609,6 +615,10 @@ def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inne
     firsts = [j for j in firsts if j is not None]
     nums = [number(j) for j in firsts]
     return len(nums) >= 1 and all(n is not None and n > 1 for n in nums) and len(inner) > len(outer)
+
+
+# A photo's caption under an item (（图为改造后的金陵新村中心广场）, 记者 王某 摄): not the item's own text.
+_PHOTO_CAPTION = re.compile(r"^\s*[(（]?\s*(?:图为|图片|图：|图:|摄影)|^.{0,30}摄\s*[)）]?\s*$")
 
 
 def _is_caption(line: str) -> bool:

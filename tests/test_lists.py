@@ -134,6 +134,13 @@ ITEM_CASES = [
      "完成情况：45个小区全部完工。\n完成情况：新建学校3所。\n", 0),
     ("a round-up of towns led by their names", "各乡镇陆续完成票决。\n开云镇：8个项目当选\n会议应到代表60名。\n"
      "白果镇：“点单”修路排第一\n代表王某说。\n店门镇、长江镇：聚焦饮水和教育\n6个项目中有2个与饮水有关。\n", 0),
+    ("circled numbers past ⑳", "".join(f"{chr(0x2460 + n) if n < 20 else chr(0x3251 + n - 20)}新建食堂{n + 1}个。\n"
+                                     for n in range(23)), 23),
+    ("a photo caption under the last item is not part of it", "1.新建学校3所。\n2.改造小区12个。\n已完工8个。\n"
+     "(图为改造后的金陵新村中心广场)\n", 2),
+    ("two bullet glyphs are two lists: the year's results, then the items",
+     "——全年地区生产总值增长5.8%。\n——居民收入增长6.5%。\n今年重点办好三件民生实事：\n▶城乡住房：改造老旧小区18个。\n"
+     "▶交通出行：新建农村公路150公里。\n▶饮水安全：新建饮水工程25处。\n", 3),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
@@ -144,6 +151,10 @@ def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
     nt = normalize(text).text
     items = segment(nt)
     assert len(items) == n, [nt[s.start:s.end] for s in items]
+    if "photo caption" in form:
+        assert "图为" not in nt[items[-1].start:items[-1].end]
+    if "bullet glyphs" in form:
+        assert all(nt[it.start:it.end].startswith("▶") for it in items)
     if "first listing" in form:
         assert all("赞成" in nt[it.start:it.end] for it in items), [nt[s.start:s.end] for s in items]
     for it in items:
