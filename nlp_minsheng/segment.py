@@ -668,9 +668,15 @@ _MEASURE = re.compile(r"^(?:细化|压实|强化|加强|健全|完善|落实|严
 _PROJECT_COUNT = re.compile(r"(?:项目|实事|工程)\s*\d+\s*[个件项]\s*$")
 
 
+# Economic work and indicators (全力稳定工业增长, 地区生产总值增长9%): the tasks of a work report, not 民生实事.
+_ECONOMY = re.compile(r"生产总值|GDP|增加值|预算收入|固定资产投资|零售总额|进出口|招商引资|工业|实体经济|开发区|新区|园区|产业")
+
+
 def _names_projects(items: list[Segment]) -> bool:
-    """False when most headings say how the work is run or count projects by state, rather than name them."""
-    odd = sum(bool(_MEASURE.match(it.title) or _PROJECT_COUNT.search(it.title)) for it in items)
+    """False when most headings say how the work is run, count projects by state or set economic tasks, rather than
+    name livelihood projects."""
+    odd = sum(bool(_MEASURE.match(it.title) or _PROJECT_COUNT.search(it.title) or _ECONOMY.search(it.title))
+              for it in items)
     return odd * 2 < len(items)
 
 

@@ -141,6 +141,8 @@ ITEM_CASES = [
     ("two bullet glyphs are two lists: the year's results, then the items",
      "——全年地区生产总值增长5.8%。\n——居民收入增长6.5%。\n今年重点办好三件民生实事：\n▶城乡住房：改造老旧小区18个。\n"
      "▶交通出行：新建农村公路150公里。\n▶饮水安全：新建饮水工程25处。\n", 3),
+    ("a work report's economic tasks are not livelihood items", "序号\n\n工作任务\n\n牵头单位\n\n1\n\n全市地区生产总值增长8.5%左右。"
+     "\n\n市发改委\n\n2\n\n规模以上工业增加值增长9%。\n\n市工信局\n\n3\n\n一般公共预算收入增长7%。\n\n市财政局\n", 0),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
