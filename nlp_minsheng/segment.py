@@ -730,7 +730,8 @@ def _segment(text: str) -> list[Segment]:
         return table
     # No headings: paragraphs led by the project's name (城区供水管网改造：改造…), numbered members inside paragraphs
     # (一是…二是…, (1)…, ①…), else a list after an introducing word.
-    return _labelled_items(text, content) or _inline_items(text, content) or _introduced_items(text, content)
+    found = _labelled_items(text, content) or _inline_items(text, content) or _introduced_items(text, content)
+    return found if _names_projects(found) else []
 
 
 def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:
