@@ -473,8 +473,9 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             continue
         for style, rx in HEADING_STYLES.items():
             if m := rx.match(line):
-                if style == "bullet":  # each glyph is a list of its own (——results, then ▶items)
-                    style = f"bullet:{m.group(0).strip()}"
+                if style == "bullet":  # each glyph is a list of its own (——results, then ▶items), unless adjacent
+                    prev = styles.get(idx - 1, "")
+                    style = prev if prev.startswith("bullet:") else f"bullet:{m.group(0).strip()}"
                 if style not in skip:
                     styles[idx] = style
                 break
