@@ -447,17 +447,35 @@ def _note_lines(content: list[tuple[int, int, str]]) -> set[int]:
 
 def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) -> None:
     """A number alone on its line is a row number (of a table flattened one cell per line) only when a
-    cell that is not a number follows it and the row numbers run 1, 2, 3 …; other lone numbers are cells."""
+    cell that is not a number follows it and the row numbers run 1, 2, 3 …; other lone numbers are cells.
+    A table by district (1 城关街道 12 9 75% …) names places in its rows: its item is its subject, so its row
+    numbers go; of the other tables, numbered from 1 again, the first is the listing."""
+    runs: list[list[int]] = []
     expected, named = 1, False
     for idx in sorted(i for i, st in styles.items() if st == "lone_num"):
         nxt = content[idx + 1][2].strip() if idx + 1 < len(content) else ""
-        if int(content[idx][2]) == expected and nxt and not re.fullmatch(r"[\d.%％]+", nxt):
+        is_row = bool(nxt) and not re.fullmatch(r"[\d.%％]+", nxt)
+        if is_row and int(content[idx][2]) == 1 and expected > 1:
+            expected, named = 1, False  # another table starts
+        if is_row and int(content[idx][2]) == expected:
+            if expected == 1:
+                runs.append([])
             expected += 1
             if named and _SUBTASK.match(nxt):
                 del styles[idx]  # a continuation row, as in pipe tables
+                continue
             named = named or not _SUBTASK.match(nxt)
+            runs[-1].append(idx)
         else:
             del styles[idx]
+    kept = False
+    for run in runs:
+        places = sum(bool(_PLACE_NAME.search(content[i + 1][2].strip())) for i in run)
+        if kept or places * 2 > len(run):
+            for i in run:
+                del styles[i]
+        else:
+            kept = True
 
 
 def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozenset[str] = frozenset()) -> list[Segment]:
@@ -480,11 +498,6 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
                     styles[idx] = style
                 break
     _row_numbers(content, styles)
-    # A flattened table by district (1 城关街道 12 9 75% …) names places in its rows: its item is its subject.
-    lone = [i for i, st in styles.items() if st == "lone_num"]
-    if sum(i + 1 < len(content) and bool(_PLACE_NAME.search(content[i + 1][2].strip())) for i in lone) * 2 > len(lone):
-        for i in lone:
-            del styles[i]
     # A section about problems, next steps or requirements hides its own sub-headings, up to the
     # next heading of its level, and ends the item before it.
     dead: set[int] = set()
@@ -670,7 +683,8 @@ _PROJECT_COUNT = re.compile(r"(?:项目|实事|工程)\s*\d+\s*[个件项]\s*$")
 
 
 # Economic work and indicators (全力稳定工业增长, 地区生产总值增长9%): the tasks of a work report, not 民生实事.
-_ECONOMY = re.compile(r"生产总值|GDP|增加值|预算收入|固定资产投资|零售总额|进出口|招商引资|工业|实体经济|开发区|新区|园区|产业")
+_ECONOMY = re.compile(r"生产总值|GDP|增加值|预算收入|固定资产投资|零售总额|进出口|招商引资|工业|实体经济|开发区|新区|园区|产业|"
+                      r"增长\s*[\d.]+\s*%|失业率|居民消费价格|可支配收入|节能减排|能耗")
 
 
 def _names_projects(items: list[Segment]) -> bool:
@@ -719,6 +733,12 @@ def _segment(text: str) -> list[Segment]:
     items = _heading_items(text, content)
     if items and not _names_projects(items):
         items = []
+    # A list after an introducing word that comes first (主要目标是：A；B；C…, then the tables): the first listing.
+    first = items[0].start if items else table[0].start if table else None
+    if first is not None:
+        listed = _introduced_items(text, content)
+        if len(listed) >= 3 and listed[-1].end <= first and _names_projects(listed):
+            return listed
     # Few sections, one of which holds a longer table of the items (一、总体推进情况 | 1 | 棚户区改造 |): the
     # sections frame the page, the rows are the items.
     if (items and table and len(items) <= 6 and len(table) >= 3 and len(table) > len(items)

@@ -143,6 +143,15 @@ ITEM_CASES = [
      "▶交通出行：新建农村公路150公里。\n▶饮水安全：新建饮水工程25处。\n", 3),
     ("a work report's economic tasks are not livelihood items", "序号\n\n工作任务\n\n牵头单位\n\n1\n\n全市地区生产总值增长8.5%左右。"
      "\n\n市发改委\n\n2\n\n规模以上工业增加值增长9%。\n\n市工信局\n\n3\n\n一般公共预算收入增长7%。\n\n市财政局\n", 0),
+    ("a flattened table by district, then one of projects numbered from 1 again",
+     "表1 分县完成情况\n\n序号\n\n县(市、区)\n\n目标(个)\n\n完成(个)\n\n1\n\n顺庆区\n\n48\n\n31\n\n2\n\n高坪区\n\n36\n\n22\n\n"
+     "3\n\n嘉陵区\n\n30\n\n15\n\n表2 重点项目进展\n\n序号\n\n项目名称\n\n目标\n\n进度\n\n1\n\n联网路改造\n\n12.5公里\n\n70%\n\n"
+     "2\n\n集中供水工程\n\n受益2.4万人\n\n100%\n\n3\n\n通村公路\n\n35公里\n\n90%\n", 3),
+    ("a ；list of the items before the tables is the listing that counts",
+     "今年确定四件实事，主要目标是：完成户厕改造3410座；改造步道3.6公里；新建幼儿园1所；改造老旧小区12个。\n"
+     "序号 | 项目名称 | 目标 | 进度\n1 | 户厕改造 | 3410座 | 80%\n2 | 步道改造 | 3.6公里 | 100%\n3 | 幼儿园 | 1所 | 90%\n", 4),
+    ("a ；list of economic indicators is not the items", "主要预期目标是：地区生产总值增长10%左右；固定资产投资增长12%；"
+     "城镇登记失业率控制在4%以内；居民消费价格涨幅3%左右。\n", 0),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
