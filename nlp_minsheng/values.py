@@ -299,6 +299,11 @@ _SHARED_QUANTITIES = re.compile(r"(?:、\s*[^\s\d、，。；;,]{0,4}?[\d.]+\s*(
 _GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总量)$")
 
 
+# A clause that names whom or what a quantity is for (为…, 对…, 给…): its metric is the object and what is done.
+_BENEFICIARY = re.compile(r"^\s*(?:为|对|给)")
+_MAX_PREDICATE = 14
+
+
 def _target_metric(before: str, after: str) -> str | None:
     """Verb + counted object of a quantity, within its clause (never across a line or inside a word).
 
@@ -325,10 +330,27 @@ def _target_metric(before: str, after: str) -> str | None:
             got, _ = _noun_phrase(rest[verb + 1:])
             if got:
                 return rest[verb] + got
+    if obj and _BENEFICIARY.match(re.split(r"[，,。；;：:\n]", before)[-1] if before else ""):
+        # 为3200名独居老人免费安装燃气报警器, 对28个小区实施雨污分流改造: the counted object with what is done
+        # for it, the rest of the clause (another quantity joined by 和/及 left out: 为18个村和6个社区配送…).
+        rest = words[used:]
+        if rest[:1] and rest[0] in ("和", "及", "与") and len(rest) > 1 and rest[1][:1].isdigit():
+            rest = rest[next((i for i, w in enumerate(rest) if w in _VERBS), len(rest)):]
+        return obj + _first_words("".join(rest), _MAX_PREDICATE)
     if obj:
         verbs = list(_VERB_RE.finditer(left))
         return (verbs[-1].group(0) if verbs else "") + obj
     return _metric_before(left, right)
+
+
+def _first_words(text: str, limit: int) -> str:
+    """The start of ``text`` in whole jieba words, at most ``limit`` characters."""
+    out = ""
+    for word in _words(text):
+        if len(out) + len(word) > limit:
+            break
+        out += word
+    return out
 
 
 def _last_words(text: str, limit: int) -> str:
