@@ -300,7 +300,7 @@ _GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总
 
 
 # A clause that names whom or what a quantity is for (为…, 对…, 给…): its metric is the object and what is done.
-_BENEFICIARY = re.compile(r"^\s*(?:为|对|给)")
+_BENEFICIARY = re.compile(r"^[\W\d_]*(?:为|对|给)")  # after a list marker: (3)对, *为
 _MAX_PREDICATE = 14
 
 
