@@ -248,7 +248,9 @@ class Tables:
     def _table_unit(self, t: Table) -> str | None:
         """The currency a line just above the table gives all its money columns (单位：万元)."""
         before = self.text[: t.rows[0].start].rstrip().rsplit("\n", 2)[-2:]
-        m = next((m for line in before if (m := _TABLE_UNIT.fullmatch(line.strip()))), None)
+        # On a line of its own, or closing the caption (…资金安排表（单位：万元）).
+        m = next((m for line in before if (m := _TABLE_UNIT.search(line.strip())) and m.end() == len(line.strip())),
+                 None)
         return m.group(1) if m else None
 
     def currency_unit(self, pos: int) -> str | None:

@@ -159,3 +159,9 @@ def test_a_unit_line_above_a_table_makes_its_money_columns_money() -> None:
     assert t.currency_unit(text.index("4500")) == "万元"
     assert t.currency_unit(text.index("| 10") + 2) is None  # 完成时限 is not money
     assert Tables(text.replace("单位：万元\n", "")).typed_cells() == []
+
+
+def test_a_caption_closing_with_its_unit_makes_the_money_columns_money() -> None:
+    text = "资金安排表（单位：万元）\n序号 | 项目 | 总投资 | 完成时限\n1 | 农村公路 | 9000 | 10\n2 | 幼儿园 | 800 | 9\n"
+    assert [text[s:e] for s, e, _ in Tables(text).typed_cells()] == ["9000", "800"]
+    assert Tables(text.replace("（单位：万元）", "（单位：万元）说明见后")).typed_cells() == []
