@@ -33,9 +33,11 @@ def test_transforms_keep_the_text_of_the_page(name: str) -> None:
 
 
 # Rewrites that change where lines break, add text inside items or cut the page: items cannot be exactly the
-# same, the item F1 must stay near the page as written (measured 2026-12-07 on the 207 pages: as written 0.941,
-# hard wraps 0.855, spam 0.912, one paragraph 0.930, truncated 0.916).
-NOT_EXACT = {"hard wraps": 0.09, "spam": 0.03, "one paragraph": 0.02, "truncated": 0.03}
+# same, the item F1 must stay near the page as written (measured on the 207 pages: first as written 0.941, hard
+# wraps 0.855, spam 0.912, one paragraph 0.930, truncated 0.916; after the corpus v2 grammar work as written 0.975,
+# hard wraps 0.893, spam 0.947, one paragraph 0.965, truncated 0.943: a cut page loses the items a complete list
+# would have given, more of them now that the complete page gives more).
+NOT_EXACT = {"hard wraps": 0.09, "spam": 0.03, "one paragraph": 0.02, "truncated": 0.04}
 
 
 def test_items_are_the_same_however_the_tuning_pages_are_dressed() -> None:
