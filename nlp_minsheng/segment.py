@@ -17,7 +17,7 @@ from itertools import islice
 
 from .grammar import RANGE_SEPARATORS
 from .numbers import parse_number
-from .tables import pipe_cells, text_lines
+from .tables import Cell, pipe_cells, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -752,7 +752,93 @@ def _segment(text: str) -> list[Segment]:
     # No headings: paragraphs led by the project's name (城区供水管网改造：改造…), numbered members inside paragraphs
     # (一是…二是…, (1)…, ①…), else a list after an introducing word.
     found = _labelled_items(text, content) or _inline_items(text, content) or _introduced_items(text, content)
-    return found if _names_projects(found) else []
+    if found and _names_projects(found):
+        return found
+    # A page that only reports progress by district in tables: each table is one item (GUIDELINES).
+    return _district_tables(text)
+
+
+_TABLE_TITLE = re.compile(r"表|月报|情况|进度|进展|统计|排名|汇总")
+_DATA_NOTE = re.compile(r"^[(（]?\s*(?:数据截[至止]|截[至止]|单位|统计时间|统计截[至止]|填报)")
+_TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|全省|全市|全区|全县|全州|全盟)")
+
+
+def _cells(text: str) -> list[tuple[int, int, str]]:
+    """Every non-empty cell of ``text`` in reading order, whatever the table's dress: a pipe row's cells, or a line
+    of its own (a table flattened one cell per line, or prose)."""
+    out = []
+    for s, e, line in text_lines(text):
+        for c in pipe_cells(line, s) if "|" in line else (Cell(s, e, line),):
+            if c.value:
+                lead = len(c.text) - len(c.text.lstrip())
+                out.append((c.start + lead, c.start + lead + len(c.value), c.value))
+    return out
+
+
+_FIGURE = re.compile(r"[\d.,%％—\-]+")
+
+
+def _district_tables(text: str) -> list[Segment]:
+    """Tables broken down by district, one item each (GUIDELINES): at least three cells naming a place (昭阳区,
+    鲁甸县 …), each followed by its row's figures, read the same from pipe rows or one cell per line. The item runs
+    from the paragraph that introduces the table (or else its caption or title) to its total row (or else its last
+    figure)."""
+    cells = _cells(text)
+    rows: list[list[int]] = []  # runs of place cells, each followed by figures up to the next place
+    width = 0  # figures after the previous place
+    for i, (_, _, v) in enumerate(cells):
+        if not (_PLACE_NAME.search(v) and len(v) <= 8 and not _TOTAL.match(v)):
+            continue
+        figures = 0
+        for _, _, w in cells[i + 1 : i + 30]:
+            if not _FIGURE.fullmatch(w):
+                break
+            figures += 1
+        # A row may end with a cell or two that are not figures (高笋塘街道办事处) and the next starts with its number;
+        # the page may end inside the last row (田林县 | 23).
+        if rows and figures and i - rows[-1][-1] <= width + 4:
+            rows[-1].append(i)
+        elif figures >= 2:
+            rows.append([i])
+        else:
+            continue
+        width = max(width, figures) if len(rows[-1]) > 1 else figures
+    items = []
+    for run in rows:
+        if len(run) < 3:
+            continue
+        last = run[-1]
+        while last + 1 < len(cells) and _FIGURE.fullmatch(cells[last + 1][2]):
+            last += 1
+        # The total row, maybe after the last row's cells that are not figures (五桥街道办事处).
+        total = next((k for k in range(last + 1, min(last + 4, len(cells))) if _TOTAL.match(cells[k][2])), None)
+        if total is not None and all(len(cells[k][2]) <= 12 for k in range(last + 1, total)):
+            last = total
+            while last + 1 < len(cells) and _FIGURE.fullmatch(cells[last + 1][2]):
+                last += 1
+        start, title = _table_start(text, cells, run[0])
+        items.append(Segment(start, cells[last][1], title[:60]))
+    return items
+
+
+def _table_start(text: str, cells: list[tuple[int, int, str]], first: int) -> tuple[int, str]:
+    """Before the first row of a table by district: its header cells (short), data notes (数据截至…), then its title
+    (昭通市2013年农村危房改造进度月报, 表1 …) and maybe the paragraph that introduces it (…各街道进度如下：). The item
+    starts at that paragraph, else at the title, else at the header."""
+    k = first - 1
+    while k >= 0 and (cells[first][0] - cells[k][0] < 400) and len(cells[k][2]) <= 12 and not cells[k][2].endswith("。"):
+        k -= 1  # header cells and row numbers
+    header = cells[k + 1][0] if k + 1 < first else cells[first][0]
+    while k >= 0 and _DATA_NOTE.match(cells[k][2]):
+        k -= 1
+    title: tuple[int, str] | None = None
+    if k >= 0 and len(cells[k][2]) <= 40 and "。" not in cells[k][2] and _TABLE_TITLE.search(cells[k][2]) \
+            and not cells[k][2].startswith("附件"):
+        title = (cells[k][0], cells[k][2])
+        k -= 1
+    if k >= 0 and cells[k][2][-1:] in "。：:" and len(cells[k][2]) > 20:
+        return cells[k][0], title[1] if title else cells[k][2][:20]
+    return title if title else (header, text[header:].split("\n", 1)[0].strip(" |")[:20])
 
 
 def header_lines(text: str, n: int = 6) -> list[tuple[int, int, str]]:

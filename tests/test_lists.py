@@ -113,16 +113,16 @@ ITEM_CASES = [
      "一、项目计划表\n序号 | 项目名称 | 投资(万元) | 责任单位\n1 | 学位扩容 | 26500 | 区教委\n2 | 老旧小区改造 | 8000 | 区住建委\n"
      "3 | 城市停车 | 3000 | 区城管局\n二、推进情况\n序号 | 项目名称 | 进度 | 备注\n1 | 学位扩容 | 80% | 无\n"
      "2 | 老旧小区改造 | 60% | 无\n3 | 城市停车 | 50% | 无\n", 3),
-    ("a pipe table broken down by district has no row items", "序号 | 街道 | 任务(个) | 完成(个)\n1 | 城关街道 | 12 | 9\n"
-     "2 | 新华街道 | 8 | 6\n3 | 兴达镇 | 6 | 2\n", 0),
+    ("a pipe table broken down by district is one item, not one per row", "序号 | 街道 | 任务(个) | 完成(个)\n1 | 城关街道 | 12 | 9\n"
+     "2 | 新华街道 | 8 | 6\n3 | 兴达镇 | 6 | 2\n", 1),
     ("第N项 headings with their completion lines", "第一项：城镇新增就业9000人。\n完成情况：新增就业9236人。已完成。\n"
      "第二项：改造老旧小区45个。\n完成情况：45个小区全部完工。已完成。\n", 2),
     ("bracketed group lines end the item before them", "【教育】\n①新建学校3所。\n②新增学位900个。\n【卫生】\n"
      "③新建卫生院2所。\n【交通】\n④新增公交线路6条。\n", 4),
     ("a schedule section's stages are not items", "一、主要任务\n(一)新建农村公路100公里。\n(二)改造供热管网20公里。\n"
      "二、时间安排\n(一)启动阶段(3月底前)。制定方案。\n(二)实施阶段(4月至11月)。全面开工。\n", 2),
-    ("a flattened table by district has no row items", "序号\n\n街道\n\n任务(个)\n\n完成(个)\n\n1\n\n城关街道\n\n12\n\n9\n\n"
-     "2\n\n新华街道\n\n8\n\n6\n\n3\n\n兴达镇\n\n6\n\n2\n", 0),
+    ("a flattened table by district is one item, not one per row", "序号\n\n街道\n\n任务(个)\n\n完成(个)\n\n1\n\n城关街道\n\n12\n\n9\n\n"
+     "2\n\n新华街道\n\n8\n\n6\n\n3\n\n兴达镇\n\n6\n\n2\n", 1),
     ("a vote tally, then the projects' sections: the tally is the first listing",
      "1.城区供热管网改造项目 赞成202票\n2.饮水安全提升项目 赞成199票\n3.公办幼儿园建设项目 赞成196票\n"
      "票决产生的3个项目如下：\n(一)城区供热管网改造项目。改造管网18公里。\n(二)饮水安全提升项目。新建水厂2处。\n"
@@ -152,6 +152,13 @@ ITEM_CASES = [
      "序号 | 项目名称 | 目标 | 进度\n1 | 户厕改造 | 3410座 | 80%\n2 | 步道改造 | 3.6公里 | 100%\n3 | 幼儿园 | 1所 | 90%\n", 4),
     ("a ；list of economic indicators is not the items", "主要预期目标是：地区生产总值增长10%左右；固定资产投资增长12%；"
      "城镇登记失业率控制在4%以内；居民消费价格涨幅3%左右。\n", 0),
+    ("a page that reports progress by district in a flattened table: one item, intro to total row",
+     "各街道办事处：\n\n今年全区计划改造城镇老旧小区40个，10月底前全部完工。各街道进度如下：\n\n老旧小区改造进度表\n\n"
+     "序号\n\n街道\n\n目标(个)\n\n已完工(个)\n\n1\n\n高笋塘街道\n\n18\n\n12\n\n2\n\n太白街道\n\n15\n\n9\n\n"
+     "3\n\n牌楼街道\n\n7\n\n5\n\n合计\n\n40\n\n26\n\n本通报每半月一期。\n", 1),
+    ("a progress report by county as a pipe table under its title row: one item",
+     "| 附件3 | |||\n| 昭通市2013年农村危房改造进度月报 | |||\n| 县(区) | 任务(户) | 竣工(户) |\n"
+     "| 昭阳区 | 1260 | 382 |\n| 鲁甸县 | 2350 | 1105 |\n| 巧家县 | 1980 | 624 |\n", 1),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
 ]
@@ -166,6 +173,10 @@ def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
         assert "图为" not in nt[items[-1].start:items[-1].end]
     if "bullet glyphs" in form:
         assert all(nt[it.start:it.end].startswith("▶") for it in items)
+    if "one item, intro to total row" in form:
+        assert nt[items[0].start:items[0].end].startswith("今年全区") and nt[items[0].start:items[0].end].endswith("26")
+    if "under its title row" in form:
+        assert nt[items[0].start:items[0].end].startswith("昭通市2013年")
     if "first listing" in form:
         assert all("赞成" in nt[it.start:it.end] for it in items), [nt[s.start:s.end] for s in items]
     for it in items:
