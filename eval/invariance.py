@@ -288,7 +288,8 @@ TRANSFORMS: dict[str, Callable[[str], tuple[str, Maps]]] = {
 def read_page(doc: Any, transform: Callable[[str], tuple[str, Maps]]) -> tuple[tuple[int, int, int], int | None]:
     """``doc`` rewritten by ``transform`` and read as ``parse()`` reads it (segmentation and plan year need no
     model): ``(tp, fp, fn)`` of its items against the gold carried along, and its plan year."""
-    from nlp_minsheng.segment import infer_year, item_core, segment
+    from nlp_minsheng.planyear import infer_year
+    from nlp_minsheng.segment import item_core, segment
     from nlp_minsheng.textnorm import normalize
 
     new, (start, end, _) = transform(doc.text)

@@ -25,7 +25,7 @@ def pipeline_tagger(pipeline: Any) -> Tagger:
 def _value_fn(docs: Sequence[Document]) -> Callable[[int, tuple[int, int, str]], Any]:
     """Normalise a span in its document context (same normalisers as parse())."""
     from .pipeline import value_of
-    from .segment import infer_year
+    from .planyear import infer_year
     from .tables import Tables
 
     cache: dict[int, tuple[Any, ...]] = {}

@@ -35,6 +35,7 @@ from .decode import Span, decode
 from .edges import trim
 from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
+from .planyear import infer_year
 from .repair import (
     cuts_a_number,
     grammatical,
@@ -46,7 +47,7 @@ from .repair import (
     repair_span,
 )
 from .results import Entity, Item, Plan
-from .segment import header_lines, infer_year, segment, unwrap
+from .segment import header_lines, segment, unwrap
 from .tables import Tables
 from .textnorm import NormalizedText, identity, normalize
 from .values import ValueContext

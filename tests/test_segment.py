@@ -2,7 +2,8 @@
 
 import pytest
 
-from nlp_minsheng.segment import infer_year, segment
+from nlp_minsheng.planyear import infer_year
+from nlp_minsheng.segment import segment
 from nlp_minsheng.textnorm import normalize
 
 from .conftest import seed_texts
