@@ -221,6 +221,9 @@ class Tables:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # Per table (and header block): what its header says about money, worked out once for all its rows.
+        self._units: dict[int, str | None] = {}
+        self._merged: dict[tuple[int, int], tuple[int, str | None, int]] = {}
 
     @cached_property
     def tables(self) -> list[Table]:
@@ -247,11 +250,31 @@ class Tables:
 
     def _table_unit(self, t: Table) -> str | None:
         """The currency a line just above the table gives all its money columns (单位：万元)."""
-        before = self.text[: t.rows[0].start].rstrip().rsplit("\n", 2)[-2:]
-        # On a line of its own, or closing the caption (…资金安排表（单位：万元）).
-        m = next((m for line in before if (m := _TABLE_UNIT.search(line.strip())) and m.end() == len(line.strip())),
-                 None)
-        return m.group(1) if m else None
+        if id(t) not in self._units:
+            before = self.text[: t.rows[0].start].rstrip().rsplit("\n", 2)[-2:]
+            # On a line of its own, or closing the caption (…资金安排表（单位：万元）).
+            m = next((m for line in before
+                      if (m := _TABLE_UNIT.search(line.strip())) and m.end() == len(line.strip())), None)
+            self._units[id(t)] = m.group(1) if m else None
+        return self._units[id(t)]
+
+    def _merged_money(self, t: Table, r: int) -> tuple[list[Cell], str | None]:
+        """The bare numbers of data row ``r`` under the money column of a merged header (see
+        :func:`_merged_money_columns`), with its currency unit."""
+        if t.kind != "pipe":
+            return [], None
+        top = r
+        while top > 0 and not t.rows[top - 1].header:
+            top -= 1  # the first data row of this block
+        if (id(t), top) not in self._merged:
+            self._merged[id(t), top] = _merged_money_columns(t, top)
+        parts, unit, width = self._merged[id(t), top]
+        data = [c for c in t.rows[r].cells if c.value]
+        # A row with a cell missing or cut short (the page ends inside it) may not be aligned on the right: only
+        # rows of the usual width are read.
+        if not parts or len(data) <= parts or len(data) != width:
+            return [], None
+        return [c for c in data[-parts:] if c.is_bare_number], unit
 
     def currency_unit(self, pos: int) -> str | None:
         """The currency unit (万元, 亿元, 元) named by the header of the column holding ``pos``, or by the money
@@ -267,7 +290,7 @@ class Tables:
         unit = self._table_unit(t)
         if unit and head and kind is None and _MONEY_PART.search(head):
             return unit
-        cells, unit = _under_merged_money(t, r)
+        cells, unit = self._merged_money(t, r)
         return unit if t.rows[r].cells[c] in cells else None
 
     def typed_cells(self) -> list[tuple[int, int, str]]:
@@ -278,17 +301,16 @@ class Tables:
                 head = t.header_for(r)
                 if row.header or head is None:
                     continue
-                for cell in _under_merged_money(t, r)[0]:
+                for cell in self._merged_money(t, r)[0]:
                     s = cell.start + len(cell.text) - len(cell.text.lstrip())
                     out.append((s, s + len(cell.value), "AMOUNT"))
                 if t.kind == "flat" and len(row.cells) != len(head.cells):
                     continue  # a flattened row with a cell missing or split: its columns are not known
-                unit = self._table_unit(t)
                 for c, cell in enumerate(row.cells):
                     if c == 0 or c >= len(head.cells) or not cell.is_bare_number:
                         continue
                     kind = column_kind(head.cells[c].text)
-                    if kind is None and unit and _MONEY_PART.search(head.cells[c].text):
+                    if kind is None and (unit := self._table_unit(t)) and _MONEY_PART.search(head.cells[c].text):
                         kind = ("AMOUNT", unit)  # 单位：万元 above the table, 总投资 | 上级资金 | 县本级
                     if kind:
                         s = cell.start + len(cell.text) - len(cell.text.lstrip())
@@ -301,23 +323,19 @@ _TABLE_UNIT = re.compile(rf"[(（]?\s*(?:金额|资金)?单位\s*[:：]\s*({CURR
 _MONEY_PART = re.compile(r"合计|小计|总计|中央|省级|市级|县级|区级|上级|本级|补助|资金|自筹|财政|投资|其他|其它|社会|融资|配套")
 
 
-def _under_merged_money(t: Table, r: int) -> tuple[list[Cell], str | None]:
-    """Bare numbers of data row ``r`` under a money column of a merged header several rows deep: the last cell of a
-    header row names the currency (完成投资(万元)), and the lowest header row whose last cells name parts of money
-    (合计 | 上级补助资金 | 农户自筹及其他) gives, aligned on the right, the columns it spans. A pipe table copied
-    from a merged header keeps no spans, but its right edge stays aligned."""
-    if t.kind != "pipe":
-        return [], None
-    top = r
-    while top > 0 and not t.rows[top - 1].header:
-        top -= 1  # the first data row of this block
+def _merged_money_columns(t: Table, top: int) -> tuple[int, str | None, int]:
+    """The money column of a merged header several rows deep above data row ``top`` of a pipe table: the last cell of
+    a header row names the currency (完成投资(万元)), and the lowest header row whose last cells name parts of money
+    (合计 | 上级补助资金 | 农户自筹及其他) gives, aligned on the right, how many columns it spans. A pipe table
+    copied from a merged header keeps no spans, but its right edge stays aligned. Returns (columns, currency unit,
+    the data rows' usual number of cells); no columns when the header says nothing of the kind."""
     stack = []
     k = top - 1
     while k >= 0 and t.rows[k].header:
         stack.insert(0, [c for c in t.rows[k].cells if c.value])
         k -= 1
     if len(stack) < 2:
-        return [], None
+        return 0, None, 0
     for i, cells in enumerate(stack[:-1]):
         kind = column_kind(cells[-1].value) if cells else None
         if not kind or kind[0] != "AMOUNT":
@@ -329,14 +347,9 @@ def _under_merged_money(t: Table, r: int) -> tuple[list[Cell], str | None]:
                     break
                 parts += 1
             if parts:
-                # A row with a cell missing or cut short (the page ends inside it) may not be aligned on the
-                # right: only rows of the usual width are read.
                 widths = Counter(sum(bool(c.value) for c in row.cells) for row in t.rows if not row.header)
-                data = [c for c in t.rows[r].cells if c.value]
-                if len(data) <= parts or len(data) != widths.most_common(1)[0][0]:
-                    return [], None
-                return [c for c in data[-parts:] if c.is_bare_number], kind[1]
-    return [], None
+                return parts, kind[1], widths.most_common(1)[0][0]
+    return 0, None, 0
 
 
 def is_table_cell(text: str, start: int, end: int) -> bool:
