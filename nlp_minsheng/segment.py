@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .numbers import parse_number
-from .tables import Cell, pipe_cells, text_lines
+from .tables import pipe_cells, reading_cells, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -537,7 +537,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             if len(inner) >= 2 and any(
                     (_ITEM_SECTION.search(line) and any(rx.match(line) for rx in HEADING_STYLES.values()))
                     or _STATED.search(line) for a, _, line in content[i:end] if a < inner[0].start):
-                if not any(_title(content[j][2], style)[:6] in {it.title[:6] for it in inner} for j in sections):
+                if not _named_again([_title(content[j][2], style) for j in sections], [it.title for it in inner]):
                     return inner  # (unless the sections name the same projects: they are the first listing)
             inners.append(inner)
         # News sections (■票决结果 ■代表声音 ■全程监督): short titles without figures, one of which holds a list.
@@ -602,11 +602,18 @@ def _introduces(content: list[tuple[int, int, str]], idx: int) -> bool:
     return line[-1:] in ":：" and bool(_STATED.search(line))
 
 
+def _named_again(titles: list[str], others: list[str]) -> int:
+    """How many of ``titles`` begin as one of ``others`` does (城区集中供热管网改造项目 赞成202票 and
+    城区集中供热管网改造项目): the same project named in two listings."""
+    names = {t[:6] for t in others}
+    return sum(t[:6] in names for t in titles)
+
+
 def _same_projects(content: list[tuple[int, int, str]], first: list[int], style: str, other: list[int],
                    other_style: str) -> bool:
-    """Most headings of the first list begin with the name of a heading of the other (城区集中供热管网改造项目)."""
-    names = {_title(content[i][2], other_style)[:6] for i in other}
-    return sum(_title(content[i][2], style)[:6] in names for i in first) * 2 > len(first)
+    """Most headings of the first list name a project of the other (a vote tally, then the projects' sections)."""
+    titles = [_title(content[i][2], style) for i in first]
+    return _named_again(titles, [_title(content[i][2], other_style) for i in other]) * 2 > len(first)
 
 
 def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inner: list[int], style: str) -> bool:
@@ -757,18 +764,6 @@ _DATA_NOTE = re.compile(r"^[(（]?\s*(?:数据截[至止]|截[至止]|单位|统
 _TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|全省|全市|全区|全县|全州|全盟)")
 
 
-def _cells(text: str) -> list[tuple[int, int, str]]:
-    """Every non-empty cell of ``text`` in reading order, whatever the table's dress: a pipe row's cells, or a line
-    of its own (a table flattened one cell per line, or prose)."""
-    out = []
-    for s, e, line in text_lines(text):
-        for c in pipe_cells(line, s) if "|" in line else (Cell(s, e, line),):
-            if c.value:
-                lead = len(c.text) - len(c.text.lstrip())
-                out.append((c.start + lead, c.start + lead + len(c.value), c.value))
-    return out
-
-
 _FIGURE = re.compile(r"[\d.,%％—\-]+")
 
 
@@ -777,7 +772,7 @@ def _district_tables(text: str) -> list[Segment]:
     鲁甸县 …), each followed by its row's figures, read the same from pipe rows or one cell per line. The item runs
     from the paragraph that introduces the table (or else its caption or title) to its total row (or else its last
     figure)."""
-    cells = _cells(text)
+    cells = reading_cells(text)
     rows: list[list[int]] = []  # runs of place cells, each followed by figures up to the next place
     width = 0  # figures after the previous place
     for i, (_, _, v) in enumerate(cells):

@@ -92,6 +92,18 @@ def pipe_cells(line: str, offset: int = 0) -> tuple[Cell, ...]:
     return tuple(cells)
 
 
+def reading_cells(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, value)`` of every non-empty cell of ``text`` in reading order, whatever a table's dress: a pipe
+    row's cells, or a line of its own (a table flattened one cell per line, or prose)."""
+    out = []
+    for s, e, line in text_lines(text):
+        for c in pipe_cells(line, s) if "|" in line else (Cell(s, e, line),):
+            if c.value:
+                lead = len(c.text) - len(c.text.lstrip())
+                out.append((c.start + lead, c.start + lead + len(c.value), c.value))
+    return out
+
+
 def text_lines(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, line)`` for every line of ``text`` (without its newline)."""
     out, pos = [], 0
