@@ -28,6 +28,12 @@ _RANGE_AFTER = re.compile(rf"\s*[{RANGE_SEPARATORS}]")  # 2021-2025年: a period
 _GOAL_WORDS = re.compile(r"目标|预期|任务|安排|打算|计划")
 
 
+def _year_of_plan_dated(date: re.Match[str]) -> int:
+    """The plan year of a page dated ``date`` (a _DATE_RE match): its year, or the next one for Nov–Dec (plans are
+    published before the year they are for)."""
+    return int(date.group(1)) + (1 if int(date.group(2)) >= 11 else 0)
+
+
 def infer_year(text: str) -> int | None:
     """The plan year, from the strongest evidence on the page.
 
@@ -49,7 +55,7 @@ def infer_year(text: str) -> int | None:
     # A work report's dateline (——2021年2月24日在…会议上): the report sets that year's plan.
     for _, _, line in content[:6]:
         if SPEECH_LINE.match(line) and (m := _DATE_RE.search(line)):
-            return int(m.group(1)) + (1 if int(m.group(2)) >= 11 else 0)
+            return _year_of_plan_dated(m)
     body = "\n".join(line for _, _, line in content)
     for words, reach in ((_PLAN_WORDS, 12), (_GOAL_WORDS, 20)):
         counts: dict[int, int] = {}
@@ -61,5 +67,5 @@ def infer_year(text: str) -> int | None:
             return max(counts, key=lambda y: (counts[y], y))
     m = _DATE_RE.search(text[:600])
     if m and 1 <= int(m.group(2)) <= 12:
-        return int(m.group(1)) + (1 if int(m.group(2)) >= 11 else 0)
+        return _year_of_plan_dated(m)
     return years[0] if years else None
