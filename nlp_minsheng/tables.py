@@ -160,8 +160,18 @@ def _is_header_cell(line: str) -> bool:
     return _is_short_cell(line) and bool(_HEADER_WORDS.search(line) or _UNIT_HEADER.search(line))
 
 
+def _flat_cell(start: int, line: str) -> tuple[int, int, str]:
+    """A flattened cell's own text: a table copied with one cell per line may keep the cell's border on either side
+    (``| 5000`` or ``5000 |``), which is not part of the cell."""
+    inner = line.strip().strip("|").strip()
+    if not inner:
+        return start, start + len(line), line
+    s = start + line.index(inner)
+    return s, s + len(inner), inner
+
+
 def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
-    cells = [(s, e, line) for s, e, line in lines if line.strip() and line.count("|") < 2]
+    cells = [_flat_cell(s, line) for s, e, line in lines if line.strip().strip("|").strip() and line.count("|") < 2]
     tables: list[Table] = []
     i = 0
     while i < len(cells):

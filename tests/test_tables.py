@@ -72,6 +72,18 @@ def test_flattened_table_rows_follow_the_header_cells() -> None:
     assert t.header_cell(FLAT.index("口袋公园")) == "项目名称"
 
 
+def test_a_flattened_table_that_keeps_the_cell_borders_reads_as_without_them() -> None:
+    # An HTML table copied one cell per line, each line keeping a border: `| 2400` or `2400 |`.
+    bordered = "\n".join(
+        ("| " + line) if i % 2 else (line + " |") if line.strip() else line
+        for i, line in enumerate(FLAT.split("\n")))
+    t = Tables(bordered)
+    assert [tab.kind for tab in t.tables] == ["flat"] and len(t.tables[0].rows) == 3
+    assert {bordered[s:e] for s, e, lab in t.typed_cells() if lab == "AMOUNT"} == {"2400", "1800"}
+    assert t.currency_unit(bordered.index("1800")) == "万元"
+    assert t.header_cell(bordered.index("口袋公园")) == "项目名称"
+
+
 def test_prose_and_short_lines_are_not_tables() -> None:
     prose = "今年将新建口袋公园12个。\n\n总投资3000万元。\n\n年底前完成。\n"
     assert Tables(prose).tables == []
