@@ -37,6 +37,7 @@ from .gazetteer import can_be_place, division
 from .labels import LABELS, SCHEMA_VERSION, SPECS
 from .planyear import infer_year
 from .repair import (
+    complete_span,
     cuts_a_number,
     grammatical,
     is_table_cell,
@@ -357,9 +358,13 @@ class Pipeline:
             s, e = sp.start, sp.end
             if names_a_document(nt, e, sp.label):
                 continue
-            fix = sp.label in self._repair_labels or cuts_a_number(nt, s, e)
+            # A span cut inside a number is repaired whatever its label, also when only its trimmed edge shows the
+            # cut (2023.03-2023. | 12).
+            fix = sp.label in self._repair_labels or cuts_a_number(nt, s, e) or cuts_a_number(nt, *trim(nt, s, e))
             if fix:
                 s, e = repair_span(nt, s, e, sp.label)
+            else:
+                s, e = complete_span(nt, s, e, sp.label)
             if self.word_edges and sp.label == "LOCATION":
                 words = words or WordEdges(nt)
                 s, e = words.snap(s, e)

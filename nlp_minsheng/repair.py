@@ -11,7 +11,7 @@ from .grammar import DATELINE, DOCUMENT_AFTER_YEAR
 from .labels import SPECS
 from .tables import Tables, is_table_cell
 
-__all__ = ["cuts_a_number", "grammatical", "is_table_cell", "missed_dateline_places", "missed_table_amounts",
+__all__ = ["complete_span", "cuts_a_number", "grammatical", "is_table_cell", "missed_dateline_places", "missed_table_amounts",
            "money_cells", "names_a_document", "repair_span"]
 
 
@@ -33,6 +33,16 @@ def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
             if best is None or ov > min(end, best[1]) - max(start, best[0]):
                 best = (m.start(), m.end())
     return best if best else (start, end)
+
+
+def complete_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
+    """Extend a span the model stopped short (``[2022年11月]30日``, ``[2024年]三季度``) to the grammar match that starts
+    where it starts and goes further; never shrinks or moves it (for labels whose edges are not repaired)."""
+    regex = SPECS[label].pattern
+    if regex is None:
+        return start, end
+    m = regex.match(text, start)
+    return (start, m.end()) if m and m.end() > end else (start, end)
 
 
 def cuts_a_number(text: str, start: int, end: int) -> bool:

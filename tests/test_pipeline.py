@@ -284,6 +284,7 @@ def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
     ("2016.03-2016.1", "2016.03-2016.12"),  # ends inside a number
     ("016.03-2016.12", "2016.03-2016.12"),  # starts inside one
     ("2016.03-2016", "2016.03-2016.12"),    # ends before .12
+    ("2016.03-2016.", "2016.03-2016.12"),   # the cut shows only once the dot is trimmed
 ])
 def test_a_span_that_cuts_a_number_is_repaired_whatever_its_label(cut: str, whole: str) -> None:
     text = f"| 新建亲水步道6公里 | {whole} | 860 |"
@@ -291,7 +292,29 @@ def test_a_span_that_cuts_a_number_is_repaired_whatever_its_label(cut: str, whol
     clf = _FixedClassifier({(s, s + len(cut), "DEADLINE"): 0.99})
     pipe = Pipeline(clf, repair=["TARGET", "AMOUNT", "LOCATION"])  # DEADLINE is not a repaired label
     assert [e.text for e in pipe.parse(text).entities] == [whole]
-    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [cut]
+    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [cut.rstrip(".")]
+
+
+@pytest.mark.parametrize(("text", "short", "whole"), [
+    ("各单位于2022年11月30日前报送。", "2022年11月", "2022年11月30日前"),
+    ("| 口袋公园建设 | 2024年三季度 | 区住建局 |", "2024年", "2024年三季度"),
+    ("力争年底前完工。", "年底", "年底前"),
+])
+def test_a_deadline_the_model_stops_short_is_completed_to_its_grammar_match(text: str, short: str, whole: str) -> None:
+    s = text.index(short)
+    clf = _FixedClassifier({(s, s + len(short), "DEADLINE"): 0.99})
+    pipe = Pipeline(clf, repair=["TARGET", "AMOUNT", "LOCATION"])
+    assert [e.text for e in pipe.parse(text).entities] == [whole]
+    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [short]
+
+
+def test_a_complete_deadline_is_never_shrunk_or_moved() -> None:
+    text = "力争2024年12月底前全部建成。"
+    s = text.index("2024年12月底前")
+    for a, b in ((s, s + len("2024年12月底前")), (s + 5, s + len("2024年12月底前"))):  # whole, or 12月底前 alone
+        clf = _FixedClassifier({(a, b, "DEADLINE"): 0.99})
+        pipe = Pipeline(clf, repair=["TARGET", "AMOUNT", "LOCATION"])  # DEADLINE is not a repaired label
+        assert [e.text for e in pipe.parse(text).entities] == [text[a:b]]
 
 
 @pytest.mark.parametrize(("text", "place"), [
