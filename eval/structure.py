@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     from nlp_minsheng.corpus import iter_corpus
     from nlp_minsheng.evaluation import evaluate_structure
     from nlp_minsheng.pipeline import Pipeline
+    from training.build_corpus import structure_pages
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--model", help="model directory (default: the shipped model)")
@@ -68,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             ("real-shaped train", [d for d in docs if d.split == "train" and d.id.startswith("rs-")]),
             ("real-shaped variants", [d for d in docs if d.id.startswith("rsv-")]),
             ("corpus v2", [d for d in docs if d.id.startswith("v2-")]),
-            ("seeds", [d for d in docs if not d.synthetic]))
+            ("seeds", [d for d in docs if not d.synthetic]),
+            ("structure pages (st)", structure_pages("st")))
     for name, subset in sets:
         res[name] = evaluate_structure(pipe.parse_batch([d.text for d in subset]), subset)
     if args.write:

@@ -74,7 +74,8 @@ _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]
                     r"(?<![ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩA-Za-z\d一二三四五六七八九十两甲乙丙丁\s])类\s*[:：]?\s*$")
 # The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
 _BRACKET_HEADING = re.compile(r"【[^】]{1,12}】")  # 【教育篇】, 【卫生】: a group of the items below it
-_FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序)$")
+_FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序|对象|内容|办法|"
+                    r"标准|运用|评分|计分|等次)$")
 # The line under a work report's title saying when and where it was given (——2024年1月10日在…会议上):
 # led by a dash like a bullet, but never an item.
 SPEECH_LINE = re.compile(r"^\s*——.{0,30}[年月日].{0,40}(?:会议|大会|会)上\s*$")
@@ -413,8 +414,19 @@ _SOLICIT_TITLE = re.compile(rf"{_SOLICIT.pattern}|征求.{{0,12}}(?:建议|意�
 _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\W{0,2}(?:征集|征求|提交|报送|建议)"
                               r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
 # Sections of a report or notice that are about the work, not items of the plan.
-_NOT_ITEMS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
-                        r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
+_NOT_ITEMS_WORDS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
+                              r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
+# In a short section title also: rankings of places and lists of lagging sub-projects (二、考核排名, (一)尚未开工的子项目);
+# an item's own line may say its work has not started yet.
+_NOT_ITEMS_TITLE = re.compile(r"^[^(（]{0,20}(?:排名|得分|名次|督办|总体进展|群众声音|代表声音|群众评价|"
+                              r"(?:滞后|偏慢|较慢|未开工|尚未|不足\d+%).{0,10}子项目).{0,12}$")
+
+
+def _not_items(line: str) -> bool:
+    """Is ``line`` the title of a section about problems, next steps, requirements, rankings or lagging work?"""
+    return bool(_NOT_ITEMS_WORDS.search(line) or _NOT_ITEMS_TITLE.match(line.strip()))
+# A line introducing a list that is not the plan's items (…9个子项目进度明显滞后…，已列入挂牌督办清单：).
+_NOT_ITEMS_INTRO = re.compile(r"(?:滞后|偏慢|较慢|迟缓|缓慢|落后|未达|督办|预警|排名|得分|名次)[^。]*[:：]\s*$")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
 _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|项目内容|项目清单|项目名单|惠民工程|民生工程|票决结果|"
                            r"任务分工|责任分工")
@@ -499,11 +511,25 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     order = sorted(styles)
     for idx in order:
         style = styles[idx]
-        if idx in dead or not _NOT_ITEMS.search(content[idx][2]):
+        line = content[idx][2]
+        if style == "num_space" and idx + 1 < len(content) and not line.strip().lstrip("0123456789"):
+            line += content[idx + 1][2]  # 01⏎总体进展: the section's title is on the line under its number
+        if idx in dead or not _not_items(line):
             continue
         nxt = next((j for j in order if j > idx and styles[j] == style), len(content))
         dead.update(range(idx, nxt))
         dead_starts.append(idx)
+        # A list introduced as lagging work or a ranking (…进度滞后，已列入督办清单：) is not items either: its run of
+        # headings of one style is dead.
+    for idx in order:
+        if idx == 0 or styles.get(idx - 1) == styles[idx]:
+            continue
+        if _NOT_ITEMS_INTRO.search(content[idx - 1][2]) and not any(rx.match(content[idx - 1][2])
+                                                                    for rx in HEADING_STYLES.values()):
+            run = [j for j in order if j >= idx]
+            stop = next((j for j in run if styles[j] != styles[idx]), len(content))
+            dead.update(range(idx, stop))
+            dead_starts.append(idx)
     for idx in order:
         if idx not in dead:
             found.setdefault(styles[idx], []).append(idx)
@@ -592,6 +618,26 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     if style in _RUN_ON:
         items = _split_run_on(text, items, _RUN_ON[style])
     return items
+
+
+def _introduced_as_not_items(content: list[tuple[int, int, str]], start: int) -> bool:
+    """Is the list starting at ``start`` introduced as something else than the plan's items: by its own line's words
+    before it (下一步，要做到“三个确保”：一是…), the line before it (…排名如下：, …已列入督办清单：) or a heading above
+    it (二、考核排名)?"""
+    k = next((i for i, (a, b, _) in enumerate(content) if a <= start <= b), None)
+    if k is None:
+        return False
+    a, _, line = content[k]
+    if _not_items(line[: start - a]):
+        return True
+    for j in range(k - 1, max(-1, k - 3), -1):
+        prev = content[j][2]
+        if _NOT_ITEMS_INTRO.search(prev) or (_not_items(prev) and any(rx.match(prev)
+                                                                            for rx in HEADING_STYLES.values())):
+            return True
+        if any(rx.match(prev) for rx in HEADING_STYLES.values()) or len(prev) > 60:
+            break  # another heading, or a paragraph of its own: the list's introduction is above
+    return False
 
 
 def _introduces(content: list[tuple[int, int, str]], idx: int) -> bool:
@@ -753,7 +799,7 @@ def _segment(text: str) -> list[Segment]:
     # No headings: paragraphs led by the project's name (城区供水管网改造：改造…), numbered members inside paragraphs
     # (一是…二是…, (1)…, ①…), else a list after an introducing word.
     found = _labelled_items(text, content) or _inline_items(text, content) or _introduced_items(text, content)
-    if found and _names_projects(found):
+    if found and _names_projects(found) and not _introduced_as_not_items(content, found[0].start):
         return found
     # A page that only reports progress by district in tables: each table is one item (GUIDELINES).
     return _district_tables(text)

@@ -287,8 +287,11 @@ def _noun_phrase(words: list[str]) -> tuple[str, int]:
 
 
 def target_metric(before: str, after: str) -> str | None:
-    """Verb + counted object of a quantity (see :func:`_target_metric`), quotes kept only in pairs."""
+    """Verb + counted object of a quantity (see :func:`_target_metric`), quotes kept only in pairs; a quantity that
+    only a word like 年度目标 introduces counts what its heading names (see :func:`_heading_subject`)."""
     metric = _target_metric(before, after)
+    if not metric or _GENERIC_METRIC.fullmatch(metric):
+        metric = _heading_subject(before) or metric
     if metric and (metric.count("“") != metric.count("”") or metric.count('"') % 2):
         metric = re.sub(r"[“”\"]", "", metric)  # half of a quoted name (”模块上线…): the quotes go
     return metric or None
@@ -297,6 +300,33 @@ def target_metric(before: str, after: str) -> str | None:
 _SHARED_QUANTITIES = re.compile(r"(?:、\s*[^\s\d、，。；;,]{0,4}?[\d.]+\s*(?:[个名户处次场家所条座台辆套张项间批]|公里|平方米))+")
 # An object that only names the task (改造任务共4012个): the metric is what the task is about, before it.
 _GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总量)$")
+
+
+# A word that introduces a quantity without saying what it counts (年度目标200公里, 目标任务:35个).
+_GENERIC_METRIC = re.compile(r"(?:全年|年度|今年|全年度|本年度)?(?:目标任务|任务目标|目标|任务|计划任务|计划|建设任务|建设规模)数?"
+                             r"(?:为|是|共|计)?")
+# A list marker opening a heading (三、 2. (一) ① 第一件).
+_HEADING_MARKER = re.compile(r"^\s*(?:[(（]?[\d一二三四五六七八九十]+[)）、.．]|[①-⑳]|第[一二三四五六七八九十\d]+[件项个是]?[、:：.．]?)\s*")
+
+
+def _heading_subject(before: str) -> str | None:
+    """What a heading names when the quantity's own clause only says 目标/任务: ``三、新改建农村公路：年度目标200公里`` →
+    新改建农村公路, ``1.老旧小区改造(目标任务:35个)`` → 老旧小区改造. Only across a colon or an opening bracket, on
+    the same line."""
+    line = before.split("\n")[-1]
+    pieces = re.split(r"([：:（(])", line)
+    # pieces: text, sep, text, sep, …, text (the last is the quantity's own clause)
+    k, generic = len(pieces) - 1, False
+    while k >= 2 and (not pieces[k].strip() or _GENERIC_METRIC.fullmatch(_clean(pieces[k]))):
+        generic = generic or bool(pieces[k].strip())
+        k -= 2  # step back over one separator
+    if not generic or k < 0:
+        return None  # only a word like 年度目标 hands the quantity over to its heading
+    head = _HEADING_MARKER.sub("", _clean(pieces[k]))
+    head = _CLAUSE_STOP.split(head)[-1].strip()
+    if not 2 <= len(head) <= _MAX_OBJECT or _PLACE_TYPE.match(head) or _GENERIC_METRIC.fullmatch(head):
+        return None
+    return head
 
 
 # A clause that names whom or what a quantity is for (为…, 对…, 给…): its metric is the object and what is done.
@@ -388,6 +418,17 @@ def _metric_before(left: str, right: str) -> str | None:
         return _last_words(left[: v.end()], 10) or None  # 城镇老旧小区综合改造任务共4012个
     if not obj or _SCOPE.match(obj):
         obj = _object_after(right)  # 新建2个骑行驿站: the object follows the quantity.
+    if not obj and v.end() == len(left):
+        # The verb closes a noun phrase (实施农村危房改造1000户): the phrase is the metric, not the verb alone; dates,
+        # scope words and adverbs before it (2024年计划完成, 预计服务) are not part of it, nor list members before 等.
+        words = _words(left.rsplit("等", 1)[-1])
+        while words and (_is_date(words[0]) or words[0] in _NOT_OBJECT or _SCOPE.match(words[0])
+                         or words[0] in ("全市", "全区", "全县", "全镇", "年内", "累计", "共", "再")):
+            words = words[1:]
+        phrase = _last_words("".join(words), 10).lstrip("和及与、")
+        if len(phrase) > len(v.group(0)):
+            return phrase
+    return (v.group(0) + obj) or None
     return (v.group(0) + obj) or None
 
 

@@ -161,6 +161,29 @@ ITEM_CASES = [
      "| 昭阳区 | 1260 | 382 |\n| 鲁甸县 | 2350 | 1105 |\n| 巧家县 | 1980 | 624 |\n", 1),
     ("a plan made after 广泛征求意见 keeps its items", "县政府在广泛征求意见的基础上，确定了10件实事。\n"
      "一、新建农村公路150公里。\n二、改造供水管网10公里。\n三、新建幸福院30处。\n", 3),
+    # Forms of the structure pages (st): lists in progress reports that are not the plan's items.
+    ("a ranking of places under a ranking heading is not the items",
+     "二、考核排名\n\n按综合得分排名如下：\n\n1.东湖区  96.82分\n2.北湖县  95.47分\n3.淮岭经开区  94.90分\n"
+     "4.石塘县  93.15分\n\n三、存在的问题\n\n部分项目进度偏慢。\n", 0),
+    ("a list of lagging sub-projects introduced as such is not the items",
+     "从督查情况看，多数子项目达到序时进度，但有4个子项目进度明显滞后，已列入挂牌督办清单：\n\n"
+     "● 龙岗镇中心小学宿舍楼建设(主体尚未封顶)\n● 平寨乡卫生院改造(尚未完成招标)\n● 城南农贸市场改造(商户安置未完成)\n"
+     "● 县残疾人康复中心装修(设计变更)\n\n下一步，将加强督导。\n", 0),
+    ("sections of lagging sub-projects are not the items",
+     "一、存在的问题\n\n(一)尚未开工的子项目(3个)\n\n1.城关镇第二农贸市场改造\n\n2.溪口至上洋公路拓宽工程\n\n"
+     "3.县残疾人综合服务中心\n\n(二)完成投资不足30%的子项目(2个)\n\n1.县第二实验小学教学综合楼，完成投资18%\n\n"
+     "2.梅溪河城区段防洪堤，完成投资22%\n", 0),
+    ("next steps inline after 下一步 are not the items",
+     "下一步，各责任单位要做到“三个确保”：一是确保11月20日前完成全部室外施工任务；二是确保资金按进度及时拨付；"
+     "三是确保12月15日前完成竣工验收。\n", 0),
+    ("plan items under a heading about their progress stay items",
+     "现将具体情况通报如下：\n\n一、进度较快的项目\n\n(一)城区学校扩容。新增学位2700个，已完成80%。\n\n"
+     "(二)农村公路提档。改造农村公路120公里，已完成95公里。\n\n二、进度滞后的项目\n\n"
+     "(三)老旧小区改造。改造小区14个，已开工6个。\n\n(四)城区停车场建设。新增泊位800个，尚未开工。\n", 4),
+    ("a list introduced with 通报如下 after a sentence about a lagging item keeps its items",
+     "十件实事总体进展顺利，其中1件进度偏慢。现将各项实事进展情况通报如下：\n1．城区集中供热扩网工程。计划新建供热管网18公里。\n"
+     "牵头单位：县住建局\n2．农村饮水安全巩固提升。计划改造管网92公里。\n牵头单位：县水务局\n"
+     "3．城乡公办幼儿园建设。计划新建幼儿园5所。\n牵头单位：县教育局\n", 3),
 ]
 
 
@@ -198,6 +221,10 @@ METRIC_CASES = [
     ("今年下达的城镇老旧小区综合改造任务共4012个。", "4012个", "综合改造"),
     ("新增3个单向交通组织片区。", "3个", "组织片区"),
     ("(3)对8万名农牧民开展职业技能培训。", "8万名", "职业技能培训"),
+    # A quantity only 年度目标/目标任务 introduces counts what its heading names; a verb closing a noun phrase keeps it.
+    ("三、新改建农村公路：年度目标200公里，完成216.4公里。", "200公里", "农村公路"),
+    ("1.老旧小区改造(目标任务:35个)，已完工28个。", "35个", "老旧小区改造"),
+    ("实施农村危房改造1000户。", "1000户", "危房改造"),
 ]
 
 

@@ -116,7 +116,10 @@ def traditional_variant(doc: dict, pinyin: bool) -> dict:
 
 # Structure gold (issue: items, plan year, TARGET metrics): JSON/TSV files beside the markup.
 ITEM_DIRS = {"dev": SRC / "dev" / "items", "seeds": SRC / "seeds_items", "real": SRC / "real" / "items",
-             "rsvar": SRC / "rsvar" / "items", "v2": SRC / "v2" / "items"}
+             "rsvar": SRC / "rsvar" / "items", "v2": SRC / "v2" / "items", "st": SRC / "st" / "items"}
+# Sources with structure gold only (raw pages, no span markup): never in the span corpus, never trained on; scored by
+# eval.structure. "st": pages written to test items and plan year in the weak genres (progress, tables, notices).
+STRUCTURE_ONLY = ("st",)
 METRIC_DIRS = {"dev": SRC / "dev" / "metrics", "real": SRC / "real" / "metrics"}
 
 
@@ -159,6 +162,23 @@ def structure_gold(kind: str, doc_id: str, text: str, spans: list[tuple[int, int
         if metrics:
             meta["metrics"] = metrics
     return meta, problems
+
+
+def structure_pages(kind: str) -> list[Document]:
+    """The pages of a structure-only source (``src/<kind>/raw/*.txt`` + their item files) as documents without
+    spans, with ``meta`` split ``structure``, genre, plan year and items."""
+    if kind not in STRUCTURE_ONLY:
+        raise ValueError(f"expected one of {STRUCTURE_ONLY}, got {kind!r}")
+    docs = []
+    for path in sorted((SRC / kind / "raw").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        meta, problems = structure_gold(kind, path.stem, text, [])
+        if problems:
+            raise ValueError(f"{path.stem}: {'; '.join(problems)}")
+        if "items" in meta:
+            docs.append(Document(path.stem, text, [], {"source": path.name, "split": "structure", "synthetic": True,
+                                                       "genre": genre_of(path.stem), **meta}))
+    return docs
 
 
 def _first_difference(got: str, expected: str) -> str:

@@ -15,15 +15,17 @@ from training.build_corpus import ITEM_DIRS, structure_gold
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("root", type=Path, help="annotations/src/<kind> with marked/ (and items/, metrics/)")
+    ap.add_argument("root", type=Path, help="annotations/src/<kind> with marked/ or raw/ (and items/, metrics/)")
     args = ap.parse_args(argv)
     kind = args.root.resolve().name
     if kind not in ITEM_DIRS:
         raise SystemExit(f"expected one of {sorted(ITEM_DIRS)} as the folder name, got {kind!r}")
     errors = items = metrics = 0
     missing = []
-    for path in sorted((args.root / "marked").glob("*.txt")):
-        text, spans = parse_markup(path.read_text(encoding="utf-8"))
+    marked = (args.root / "marked").is_dir()  # a structure-only source has raw pages and no span markup
+    for path in sorted((args.root / ("marked" if marked else "raw")).glob("*.txt")):
+        page = path.read_text(encoding="utf-8")
+        text, spans = parse_markup(page) if marked else (page, [])
         meta, problems = structure_gold(kind, path.stem, text, spans)
         for p in problems:
             print(f"{path.stem}: {p}")
