@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .numbers import parse_number
-from .tables import pipe_cells, reading_cells, text_lines
+from .tables import pipe_cells, reading_cells, row_separator, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -31,7 +31,7 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "num_paren": re.compile(rf"^\s*{_DECOR}\d{{1,2}}\s*[)）]"),
     "shi": re.compile(rf"^\s*{_DECOR}[{_CN}]{{1,3}}是"),
     "num_space": re.compile(r"^\s*(?:0[1-9]|[1-9]\d)\s+(?=[^\d\s])"),
-    "lone_num": re.compile(r"^\s*\d{1,2}\s*$"),
+    "lone_num": re.compile(r"^\s*\|?\s*\d{1,2}\s*\|?\s*$"),  # a flattened row's number, with its border or not
     "circled": re.compile(rf"^\s*{_DECOR}[①-⑳㉑-㉟㊱-㊿]"),
     "no_num": re.compile(r"^\s*N[Oo]\s*[.．]\s*\d{1,2}(?!\d)"),  # NO.1 城乡学校建设 (WeChat posts)
     # Last: a bullet before another marker only decorates it.
@@ -110,23 +110,26 @@ _PLACE_NAME = re.compile(r"(?:街道|镇|乡|区|县|市|旗|州)$")
 
 
 def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
-    """The numbered rows of the first pipe table that numbers its rows (a later table numbered from 1 again lists
-    the same items a second time, or others: the first listing counts); none for a table by district."""
-    rows = [(s, e, line) for s, e, line in lines if line.count("|") >= 3]
+    """The numbered rows of the first table (pipe or tab rows) that numbers its rows and lists projects (a later table
+    numbered from 1 again lists the same items a second time, or others: the first listing counts); none for a table
+    by district; a table of a work report's economic tasks (地区生产总值增长6%) is passed over."""
+    rows = [(s, e, line) for s, e, line in lines
+            if (sep := row_separator(line)) and line.strip().strip(sep).count(sep) >= 2]
     if len(rows) < 3:
         return None
-    items: list[Segment] = []
-    names: list[str] = []
+    tables: list[tuple[list[Segment], list[str]]] = []
     last = 0
     for s, e, line in rows:
         # A row item is its cells' text: leading and trailing pipes and spaces stay out.
         s += len(line) - len(line.lstrip(" |\t"))
         e -= len(line) - len(line.rstrip(" |\t"))
-        cells = [c.value for c in pipe_cells(line.strip().strip("|"))]
+        sep = row_separator(line) or "|"
+        cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
         if not cells[0].isdigit():
             continue  # header row
-        if items and int(cells[0]) <= last:
-            break  # numbered from 1 again: another table
+        if not tables or int(cells[0]) <= last:
+            tables.append(([], []))  # numbered from 1 again: another table
+        items, names = tables[-1]
         last = int(cells[0])
         name = cells[1] if len(cells) > 1 else ""
         names.append(name)
@@ -136,9 +139,12 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
             items[-1] = Segment(prev.start, e, prev.title)
         else:
             items.append(Segment(s, e, _SUBTASK.sub("", name)[:60]))
-    if sum(bool(_PLACE_NAME.search(n)) for n in names) * 2 > len(names):
-        return None
-    return items or None
+    for items, names in tables:
+        if sum(bool(_PLACE_NAME.search(n)) for n in names) * 2 > len(names):
+            return None
+        if items and _names_projects(items):
+            return items
+    return None
 
 
 def _ordinal(family: str, token: str) -> int:
@@ -459,11 +465,12 @@ def _row_numbers(content: list[tuple[int, int, str]], styles: dict[int, str]) ->
     runs: list[list[int]] = []
     expected, named = 1, False
     for idx in sorted(i for i, st in styles.items() if st == "lone_num"):
-        nxt = content[idx + 1][2].strip() if idx + 1 < len(content) else ""
+        nxt = content[idx + 1][2].strip(" |\t") if idx + 1 < len(content) else ""
         is_row = bool(nxt) and not re.fullmatch(r"[\d.%％]+", nxt)
-        if is_row and int(content[idx][2]) == 1 and expected > 1:
+        number = int(content[idx][2].strip(" |\t"))  # with its cell border or not (| 1)
+        if is_row and number == 1 and expected > 1:
             expected, named = 1, False  # another table starts
-        if is_row and int(content[idx][2]) == expected:
+        if is_row and number == expected:
             if expected == 1:
                 runs.append([])
             expected += 1
@@ -611,7 +618,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             e -= 1
         line = content[idx][2]
         if style == "lone_num":
-            title = content[idx + 1][2].strip()[:60] if idx + 1 < len(content) else ""
+            title = content[idx + 1][2].strip(" |\t")[:60] if idx + 1 < len(content) else ""
         else:
             title = _title(line, style)
         items.append(Segment(s, e, title))
@@ -727,6 +734,8 @@ def _split_run_on(text: str, items: list[Segment], rx: re.Pattern[str]) -> list[
 _MEASURE = re.compile(r"^(?:细化|压实|强化|加强|健全|完善|落实|严格|做好|抓好|建立)\S{0,8}?"
                       r"(?:责任|机制|督查|督导|考核|宣传|清单|保障|领导|管理|调度|协调|制度)")
 _PROJECT_COUNT = re.compile(r"(?:项目|实事|工程)\s*\d+\s*[个件项]\s*$")
+# An instruction of a notice (各责任单位要…, 请于每月5日前…, 不得擅自…, 各项目实行月报制度): how the work is run.
+_INSTRUCTION = re.compile(r"(?<!主)(?<!重)要(?!求|点)|请于|请各|不得|必须|务必|报送|备案|拨付|制度")
 
 
 # Economic work and indicators (全力稳定工业增长, 地区生产总值增长9%): the tasks of a work report, not 民生实事.
@@ -737,8 +746,8 @@ _ECONOMY = re.compile(r"生产总值|GDP|增加值|预算收入|固定资产投�
 def _names_projects(items: list[Segment]) -> bool:
     """False when most headings say how the work is run, count projects by state or set economic tasks, rather than
     name livelihood projects."""
-    odd = sum(bool(_MEASURE.match(it.title) or _PROJECT_COUNT.search(it.title) or _ECONOMY.search(it.title))
-              for it in items)
+    odd = sum(bool(_MEASURE.match(it.title) or _PROJECT_COUNT.search(it.title) or _ECONOMY.search(it.title)
+                   or _INSTRUCTION.search(it.title)) for it in items)
     return odd * 2 < len(items)
 
 

@@ -4,7 +4,8 @@ Segmentation (a row per item), the rule tagger (bare numbers in typed columns) a
 value normalisers (the currency unit a column header names) all read tables here:
 
 * **pipe tables** — ``序号 | 项目名称 | 投资(万元)`` rows, one per line (blank lines between
-  rows allowed); a row with no bare-number cell is a header for the rows below it;
+  rows allowed), or the same cells separated by tabs; a row with no bare-number cell is a header for the rows
+  below it;
 * **flattened tables** — an HTML table copied as one cell per line, usually with blank
   lines between: a run of at least three short header cells (序号, 项目名称, 年度目标,
   投资(万元) …) followed by rows of the same number of cells.
@@ -83,10 +84,20 @@ def column_kind(header: str) -> tuple[str, str] | None:
 
 
 # ---------------------------------------------------------------- pipe tables
-def pipe_cells(line: str, offset: int = 0) -> tuple[Cell, ...]:
-    """The cells of one pipe row, split on ``|``, with offsets (``offset`` = where the line starts)."""
+def row_separator(line: str) -> str | None:
+    """The cell separator of a table row: ``|`` (a pipe row), or a tab (a table copied from a spreadsheet or a
+    word processor: ``1→老旧小区改造→改造小区86个→市住建局``); ``None`` for a line that is not a row."""
+    if line.count("|") >= 2:
+        return "|"
+    if line.count("\t") >= 2 and len(line.strip().split("\t")) >= 3:
+        return "\t"
+    return None
+
+
+def pipe_cells(line: str, offset: int = 0, sep: str = "|") -> tuple[Cell, ...]:
+    """The cells of one row, split on ``sep`` (``|`` or a tab), with offsets (``offset`` = where the line starts)."""
     cells, pos = [], offset
-    for part in line.split("|"):
+    for part in line.split(sep):
         cells.append(Cell(pos, pos + len(part), part))
         pos += len(part) + 1
     return tuple(cells)
@@ -97,7 +108,8 @@ def reading_cells(text: str) -> list[tuple[int, int, str]]:
     row's cells, or a line of its own (a table flattened one cell per line, or prose)."""
     out = []
     for s, e, line in text_lines(text):
-        for c in pipe_cells(line, s) if "|" in line else (Cell(s, e, line),):
+        sep = row_separator(line) or ("|" if "|" in line else None)
+        for c in pipe_cells(line, s, sep) if sep else (Cell(s, e, line),):
             if c.value:
                 lead = len(c.text) - len(c.text.lstrip())
                 out.append((c.start + lead, c.start + lead + len(c.value), c.value))
@@ -120,10 +132,10 @@ def _pipe_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
     tables: list[Table] = []
     rows: list[Row] = []
     for s, e, line in lines:
-        if line.count("|") >= 2:
+        if sep := row_separator(line):
             if RULE_ROW.fullmatch(line):
                 continue  # a Markdown rule |---|---| between header and body
-            cells = pipe_cells(line, s)
+            cells = pipe_cells(line, s, sep)
             # A header has no digit at all; the first row may have some (2024年投资(万元)), not a bare number.
             header = not any(ch.isdigit() for ch in line) or (not rows and not any(c.is_bare_number for c in cells))
             rows.append(Row(s, e, cells, header))
