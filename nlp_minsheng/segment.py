@@ -416,6 +416,8 @@ def unwrap(text: str) -> tuple[str, list[int]]:
 _SOLICIT = re.compile(r"征集.{0,12}(?:建议|意见|候选|项目)|(?:建议|意见|项目|实事|金点子).{0,4}征集")
 # In a title 征求 says it too (关于征求2025年民生实事项目意见的公告); in prose it is how a plan was made (广泛征求意见).
 _SOLICIT_TITLE = re.compile(rf"{_SOLICIT.pattern}|征求.{{0,12}}(?:建议|意见|项目|实事)")
+# A headline inviting proposals (明年的民生实事，请您来“点单”！), commas and all.
+_SOLICIT_HEADLINE = re.compile(r"^.{0,12}(?:实事|民生).{0,10}(?:请您|由您|听您|邀您|您来|点单).{0,10}$")
 # The sections of a call for proposals (三、征集范围, 提交方式): a call says what may be proposed and how.
 _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\W{0,2}(?:征集|征求|提交|报送|建议)"
                               r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
@@ -424,13 +426,14 @@ _NOT_ITEMS_WORDS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|�
                               r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
 # In a short section title also: rankings of places and lists of lagging sub-projects (二、考核排名, (一)尚未开工的子项目);
 # an item's own line may say its work has not started yet.
-_NOT_ITEMS_TITLE = re.compile(r"^[^(（]{0,20}(?:排名|得分|名次|督办|总体进展|群众声音|代表声音|群众评价|"
+_NOT_ITEMS_TITLE = re.compile(r"^.{0,20}(?:排名|得分|名次|督办|总体进展|群众声音|代表声音|群众评价|"
                               r"(?:滞后|偏慢|较慢|未开工|尚未|不足\d+%).{0,10}子项目).{0,12}$")
 
 
 def _not_items(line: str) -> bool:
     """Is ``line`` the title of a section about problems, next steps, requirements, rankings or lagging work?"""
-    return bool(_NOT_ITEMS_WORDS.search(line) or _NOT_ITEMS_TITLE.match(line.strip()))
+    # Bracketed words are not the title's (镇(街道)考评排名 is a ranking; 宿舍楼建设(主体尚未封顶) a project).
+    return bool(_NOT_ITEMS_WORDS.search(line) or _NOT_ITEMS_TITLE.match(re.sub(r"[(（][^()（）]*[)）]", "", line.strip())))
 # A line introducing a list that is not the plan's items (…9个子项目进度明显滞后…，已列入挂牌督办清单：).
 _NOT_ITEMS_INTRO = re.compile(r"(?:滞后|偏慢|较慢|迟缓|缓慢|落后|未达|督办|预警|排名|得分|名次)[^。]*[:：]\s*$")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
@@ -565,6 +568,11 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             # A section ends at the next heading of its level, a dead one (三、保障措施) included.
             end = next((j for j in order if j > i and styles[j] == style), len(content))
             inner = _heading_items(text, content[i + 1 : end], skip=skip | {style})
+            if not inner and (_ITEM_SECTION.search(content[i][2]) or _STATED.search(content[i][2])):
+                # A section about the items whose paragraph lists them inline (三、集中办好十件民生实事 → 具体为：A；B；…)
+                listed = _inline_items(text, content[i + 1 : end]) or _introduced_items(text, content[i + 1 : end])
+                if len(listed) >= 3 and _names_projects(listed):
+                    return listed
             # A section about the items (三、办好民生实事), or one with such a heading inside (三、重点工作 →
             # (六)办好十件实事 → 1. 2. …): its inner headings are the items.
             if len(inner) >= 2 and any(
@@ -583,8 +591,9 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     if all(_FRAME.match(_title(content[i][2], style)) for i in found[style]):
         # Sections that frame the document (一、工作目标 二、重点任务) are never items; the items, if any,
         # are the next level's headings inside them.
-        if len(candidates) == 1:
-            return []
+        if len(candidates) == 1 or all(_FRAME.match(_title(content[i][2], candidates[1][1]))
+                                       for i in found[candidates[1][1]]):
+            return []  # (一)任务完成情况 (二)资金管理情况 under 二、考核内容: the next level frames too
         outer, style = found[style], candidates[1][1]
     elif groups_level:
         outer, style = found[style], candidates[1][1]
@@ -758,6 +767,8 @@ def _is_call_for_proposals(content: list[tuple[int, int, str]]) -> bool:
         return True  # a title, maybe broken over lines (a lead's 网上征集等方式广泛收集意见 is how the plan was made)
     if any(len(line.strip()) <= 40 and not re.search("[。，,]", line) and _SOLICIT_TITLE.search(line)
            for _, _, line in content[:6]):
+        return True
+    if any(_SOLICIT_HEADLINE.match(line.strip()) for _, _, line in content[:6]):
         return True
     return sum(bool(_SOLICIT_SECTION.match(line.strip())) for _, _, line in content) >= 2
 

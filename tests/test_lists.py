@@ -194,6 +194,19 @@ ITEM_CASES = [
      "3\t固定资产投资增长6.5%\t市发改委\n\n附件2\n\n序号\t项目名称\t目标任务\t牵头单位\n"
      "1\t老旧小区改造\t改造老旧小区86个\t市住建局\n2\t公办学位扩容\t新增学位9000个\t市教育局\n"
      "3\t长者食堂建设\t新建长者食堂30个\t市民政局\n", 3),
+    ("a work report's section about the items lists them inline",
+     "一、2017年工作回顾\n\n过去的一年，全县地区生产总值增长7.2%。\n\n二、2018年主要预期目标\n\n地区生产总值增长7%左右。\n\n"
+     "三、集中办好四件民生实事\n\n今年集中财力办好四件民生实事，具体为：新建城东小学，新增学位2100个；改造城区老旧小区18个；"
+     "新建改造农村公路130公里；新增养老床位300张。\n", 4),
+    ("an assessment notice framed at two levels has no items",
+     "一、考核对象\n\n承担十件实事任务的各牵头单位。\n\n二、考核内容\n\n(一)任务完成情况。考核数量、质量。\n\n"
+     "(二)资金管理情况。考核资金拨付。\n\n(三)群众满意情况。开展满意度测评。\n\n三、考核方式\n\n单位自评与现场核查相结合。\n", 0),
+    ("a headline inviting proposals makes a call for proposals",
+     "明年的民生实事，请您来“点单”！\n\n群众可以通过以下方式“点单”：\n—— 扫描上方二维码留言；\n—— 拨打征集热线；\n"
+     "—— 将书面建议投递到征集箱。\n", 0),
+    ("a ranking under a title with a bracketed word is not the items",
+     "二、镇(街道)考评排名\n\n按综合得分排名：\n\n1.东郊街道 96.5分\n2.南渚镇 95.0分\n3.城中街道 93.8分\n\n"
+     "三、有关要求\n\n各牵头单位要加快进度。\n", 0),
     ("a table flattened one cell per line that keeps its cell borders",
      "| 序号\n\n| 项目名称\n\n| 责任单位\n\n| 1\n\n| 城区供水提质工程\n\n| 县住建局\n\n| 2\n\n| 乡村学校寄宿条件改善\n\n"
      "| 县教育局\n\n| 3\n\n| 基层医疗服务能力提升\n\n| 县卫健局\n", 3),
