@@ -125,8 +125,12 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         e -= len(line) - len(line.rstrip(" |\t"))
         sep = row_separator(line) or "|"
         cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
+        if not cells[0] and tables and tables[-1][0] and any(cells) and not any(_TOTAL.match(c) for c in cells):
+            items = tables[-1][0]  # a sub-row without a number ((1)东关小学扩建) continues the item above
+            items[-1] = Segment(items[-1].start, e, items[-1].title)
+            continue
         if not cells[0].isdigit():
-            continue  # header row
+            continue  # header row, group row (一、教育医疗类(3项)) or total row
         if not tables or int(cells[0]) <= last:
             tables.append(([], []))  # numbered from 1 again: another table
         items, names = tables[-1]
@@ -695,7 +699,9 @@ def _numbered_across(content: list[tuple[int, int, str]], outer: list[int], inne
 
 
 # A photo's caption under an item (（图为改造后的金陵新村中心广场）, 记者 王某 摄): not the item's own text.
-_PHOTO_CAPTION = re.compile(r"^\s*[(（]?\s*(?:图为|图片|图：|图:|摄影)|^.{0,30}摄\s*[)）]?\s*$")
+_PHOTO_CAPTION = re.compile(r"^\s*[(（]?\s*(?:图为|图片|图：|图:|摄影)|^.{0,30}摄\s*[)）]?\s*$|"
+                            r"^\s*[(（][^()（）]{0,30}摄影?\s*[^()（）\s]{0,6}\s*[)）]\s*$|"  # (新园区一角 摄影 周立新)
+                            r"^\s*/[^/]{2,30}/\s*$")  # /滨湖社区改造后的中心花园/
 
 
 def _is_caption(line: str) -> bool:
@@ -777,13 +783,40 @@ def segment(text: str) -> list[Segment]:
     """Items of a plan, in order, as ranges of ``text`` (read with hard-wrapped lines joined, see :func:`unwrap`)."""
     joined, pos = unwrap(text)
     if len(joined) == len(text):
-        return _segment(text)
+        return [_own_text(text, sg) for sg in _segment(text)]
     pos.append(len(text))  # where the end of the joined text is
 
     def back(start: int, end: int) -> tuple[int, int]:
         return pos[start], (pos[end - 1] + 1 if end > start else pos[start])
 
-    return [Segment(*back(sg.start, sg.end), sg.title) for sg in _segment(joined)]
+    return [Segment(*back(sg.start, sg.end), sg.title) for sg in (_own_text(joined, sg) for sg in _segment(joined))]
+
+
+# A note under an item or its table (an attached table, 附表：…, may be the item's own).
+_NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注)\s*\d?\s*[:：]")
+# A quote paragraph after an item (“家门口就有食堂了。”居民林阿姨说): news about the item, not its text.
+_QUOTE_LINE = re.compile(r"^\s*[“「\"].{6,}(?:[”」\"]\s*$|[”」\"].{0,30}(?:说|表示|介绍|告诉))")
+
+
+def _own_text(text: str, item: Segment) -> Segment:
+    """An item ends with its own text (GUIDELINES): a note under it (备注：1.…) and what follows, and a photo caption or
+    a quote paragraph closing it, are not part of it. Its first line always is."""
+    lines = [(a, b) for a, b, _ in text_lines(text[item.start:item.end])]
+    keep = len(lines)
+    for k in range(1, len(lines)):
+        if _NOTE.match(text[item.start + lines[k][0]: item.start + lines[k][1]]):
+            keep = k
+            break
+    while keep > 1:
+        a, b = lines[keep - 1]
+        line = text[item.start + a: item.start + b]
+        if line.strip() and not (_PHOTO_CAPTION.match(line) or _QUOTE_LINE.match(line)):
+            break
+        keep -= 1
+    end = item.start + lines[keep - 1][1]
+    while end > item.start and text[end - 1].isspace():
+        end -= 1
+    return item if end == item.end else Segment(item.start, end, item.title)
 
 
 def _segment(text: str) -> list[Segment]:

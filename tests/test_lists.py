@@ -207,6 +207,10 @@ ITEM_CASES = [
     ("a ranking under a title with a bracketed word is not the items",
      "二、镇(街道)考评排名\n\n按综合得分排名：\n\n1.东郊街道 96.5分\n2.南渚镇 95.0分\n3.城中街道 93.8分\n\n"
      "三、有关要求\n\n各牵头单位要加快进度。\n", 0),
+    ("a pipe table's sub-rows without a number continue the item above",
+     "| 序号 | 项目名称 | 年度目标 | 投资(万元) |\n| 一、教育类(2项) | | | |\n| 1 | 城乡学校扩容改造 | 新增学位1350个 | 12600 |\n"
+     "| | (1)东关小学扩建 | 新增学位540个 | 5200 |\n| | (2)南滩学校新建 | 新增学位720个 | 6800 |\n"
+     "| 2 | 发热门诊改造 | 建成发热门诊1处 | 1800 |\n| 3 | 两癌免费筛查 | 筛查8000人 | 160 |\n| | 合计 | | 14560 |\n", 3),
     ("a table flattened one cell per line that keeps its cell borders",
      "| 序号\n\n| 项目名称\n\n| 责任单位\n\n| 1\n\n| 城区供水提质工程\n\n| 县住建局\n\n| 2\n\n| 乡村学校寄宿条件改善\n\n"
      "| 县教育局\n\n| 3\n\n| 基层医疗服务能力提升\n\n| 县卫健局\n", 3),
@@ -224,6 +228,8 @@ def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
         assert all(nt[it.start:it.end].startswith("▶") for it in items)
     if "one item, intro to total row" in form:
         assert nt[items[0].start:items[0].end].startswith("今年全区") and nt[items[0].start:items[0].end].endswith("26")
+    if "sub-rows" in form:
+        assert nt[items[0].start:items[0].end].endswith("6800") and "合计" not in nt[items[-1].start:items[-1].end]
     if "under its title row" in form:
         assert nt[items[0].start:items[0].end].startswith("昭通市2013年")
     if "first listing" in form:
@@ -308,6 +314,21 @@ def test_a_repeated_line_of_the_item_itself_stays_in_it() -> None:
             "（三）新建农家书屋150个。\n配合单位：有关乡镇人民政府和管委会\n")
     nt = normalize(text).text
     assert all(nt[it.start:it.end].endswith("有关乡镇人民政府和管委会") for it in segment(nt))
+
+
+@pytest.mark.parametrize("tail", [
+    "(湘源幼儿园新园区一角 摄影 周立新)",
+    "/滨湖社区改造后的中心花园/",
+    "“家门口就有食堂了，再也不用做饭了。”居住在海湾社区的林阿姨说。",
+    "备注：1.责任领导为市政府分管领导；2.完成时限为最迟时间。",
+])
+def test_an_item_ends_with_its_own_text(tail: str) -> None:
+    text = ("学位扩容：新建第三完全小学，新增学位1620个。两所学校均于9月1日开学。\n\n"
+            "供水提质：改造供水管网30公里，已完成26公里。\n\n"
+            "老年助餐：新建社区食堂20个，已建成18个。\n\n" + tail + "\n")
+    items = segment(text)
+    assert len(items) == 3
+    assert text[items[-1].start:items[-1].end] == "老年助餐：新建社区食堂20个，已建成18个。"
 
 
 def test_a_caption_repeated_under_every_block_is_not_part_of_an_item() -> None:
