@@ -67,5 +67,14 @@ def infer_year(text: str) -> int | None:
             return max(counts, key=lambda y: (counts[y], y))
     m = _DATE_RE.search(text[:600])
     if m and 1 <= int(m.group(2)) <= 12:
+        # A review published early in the year of "last year's" plan (去年的民生实事，办得怎么样？) is about that year,
+        # unless its lead also speaks of this year's plan.
+        lead = "\n".join(line for _, _, line in content[:6])
+        if int(m.group(2)) <= 3 and _LAST_YEAR_PLAN.search(lead) and not _THIS_YEAR_PLAN.search(lead):
+            return int(m.group(1)) - 1
         return _year_of_plan_dated(m)
     return years[0] if years else None
+
+
+_LAST_YEAR_PLAN = re.compile(r"(?:去年|过去一年|上一年).{0,20}(?:实事|民生|项目|承诺)")
+_THIS_YEAR_PLAN = re.compile(r"(?:今年|明年|本年度|新的一年).{0,12}(?:实事|民生|项目)")
