@@ -63,7 +63,8 @@ def test_other_formats(text, n):
      "2015年，全市经济社会发展主要预期指标如下：", 2015),
     # A review published in January of last year's plan is about last year's plan...
     ("清港发布\n2024-01-09 18:30\n去年的民生实事，办得怎么样？一文看懂！\n过去一年，区政府坚持民生实事年年办。\n"
-     "■ 新增托位600个\n全年新增托位645个。\n\n今年的民生实事候选项目已经出炉，将提交人代会票决。", 2023),
+     "■ 新增托位600个\n全年新增托位645个。\n■ 改造老旧小区22个\n22个小区全部完工。\n■ 新建口袋公园8个\n"
+     "建成口袋公园9个。\n\n今年的民生实事候选项目已经出炉，将提交人代会票决。", 2023),
     # ... but a January page whose lead speaks of this year's plan is about this year's.
     ("2024-01-20 09:00\n去年承诺的十件民生实事全部兑现，今年的十件民生实事今天票决产生。\n1.新建幼儿园3所。", 2024),
 ])
