@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .numbers import parse_number
-from .tables import pipe_cells, reading_cells, row_separator, text_lines
+from .tables import pipe_cells, reading_cells, row_separator, spaced_row, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -398,7 +398,8 @@ def unwrap(text: str) -> tuple[str, list[int]]:
     width, give or take one character (an indent counts: the line was cut as printed). A line of that width that
     does not end a sentence continues on the line right below it, unless that line starts a heading. The list
     readers then see ``1.完成…`` and ``分别是：`` whole even where the wrap cut them."""
-    lines = list(_iter_content_lines(text))
+    # Table rows (pipes, tabs or spaces between cells) are never wrapped prose, however even their widths.
+    lines = [x for x in _iter_content_lines(text) if not (row_separator(x[2]) or spaced_row(x[2]))]
     lengths = [len(line.rstrip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
     breaks: list[int] = []
     if len(lengths) >= 6:
@@ -526,7 +527,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     for idx in order:
         style = styles[idx]
         line = content[idx][2]
-        if style == "num_space" and idx + 1 < len(content) and not line.strip().lstrip("0123456789"):
+        if style in ("num_space", "lone_num") and idx + 1 < len(content) and not line.strip(" |").lstrip("0123456789"):
             line += content[idx + 1][2]  # 01⏎总体进展: the section's title is on the line under its number
         if idx in dead or not _not_items(line):
             continue
@@ -909,6 +910,9 @@ def _district_tables(text: str) -> list[Segment]:
     return items
 
 
+_NEWS_LEAD = re.compile(r"^(?:本报讯|本网讯|本台讯)\s*")
+
+
 def _table_start(text: str, cells: list[tuple[int, int, str]], first: int) -> tuple[int, str]:
     """Before the first row of a table by district: its header cells (short), data notes (数据截至…), then its title
     (昭通市2013年农村危房改造进度月报, 表1 …) and maybe the paragraph that introduces it (…各街道进度如下：). The item
@@ -925,7 +929,8 @@ def _table_start(text: str, cells: list[tuple[int, int, str]], first: int) -> tu
         title = (cells[k][0], cells[k][2])
         k -= 1
     if k >= 0 and cells[k][2][-1:] in "。：:" and len(cells[k][2]) > 20:
-        return cells[k][0], title[1] if title else cells[k][2][:20]
+        lead = _NEWS_LEAD.match(cells[k][2])  # the outlet's 本报讯 before the paragraph is not the item's
+        return cells[k][0] + (lead.end() if lead else 0), title[1] if title else cells[k][2][:20]
     return title if title else (header, text[header:].split("\n", 1)[0].strip(" |")[:20])
 
 

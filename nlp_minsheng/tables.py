@@ -103,11 +103,33 @@ def pipe_cells(line: str, offset: int = 0, sep: str = "|") -> tuple[Cell, ...]:
     return tuple(cells)
 
 
+_SPACED_FIGURE = re.compile(r"[\d.,%％—\-]+")
+
+
+def spaced_row(line: str) -> bool:
+    """A table row whose cells are separated by spaces (``1 盐河县 6200 6200 100 95.0``, ``合计 65300 60300``): three
+    cells or more, two of them figures, none a field (``来源:…``) or a sentence."""
+    tokens = line.split()
+    return (len(tokens) >= 3 and sum(bool(_SPACED_FIGURE.fullmatch(t)) for t in tokens) >= 2
+            and not re.search(r"[:：，,。；;]", line))
+
+
+def _spaced_header(line: str) -> bool:
+    tokens = line.split()
+    return len(tokens) >= 3 and all(len(t) <= 12 for t in tokens) and not re.search(r"[:：，,。；;]", line)
+
+
 def reading_cells(text: str) -> list[tuple[int, int, str]]:
     """``(start, end, value)`` of every non-empty cell of ``text`` in reading order, whatever a table's dress: a pipe
-    row's cells, or a line of its own (a table flattened one cell per line, or prose)."""
+    row's cells, a row separated by spaces, or a line of its own (a table flattened one cell per line, or prose)."""
     out = []
-    for s, e, line in text_lines(text):
+    lines = text_lines(text)
+    for k, (s, e, line) in enumerate(lines):
+        # A row separated by spaces, or the header row right above such rows (排名 县(市、区) 年度任务(户) …).
+        spaced = spaced_row(line) or (k + 1 < len(lines) and spaced_row(lines[k + 1][2]) and _spaced_header(line))
+        if not row_separator(line) and "|" not in line and spaced:
+            out += [(s + m.start(), s + m.end(), m.group()) for m in re.finditer(r"\S+", line)]
+            continue
         sep = row_separator(line) or ("|" if "|" in line else None)
         for c in pipe_cells(line, s, sep) if sep else (Cell(s, e, line),):
             if c.value:

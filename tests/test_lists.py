@@ -211,6 +211,14 @@ ITEM_CASES = [
      "| 序号 | 项目名称 | 年度目标 | 投资(万元) |\n| 一、教育类(2项) | | | |\n| 1 | 城乡学校扩容改造 | 新增学位1350个 | 12600 |\n"
      "| | (1)东关小学扩建 | 新增学位540个 | 5200 |\n| | (2)南滩学校新建 | 新增学位720个 | 6800 |\n"
      "| 2 | 发热门诊改造 | 建成发热门诊1处 | 1800 |\n| 3 | 两癌免费筛查 | 筛查8000人 | 160 |\n| | 合计 | | 14560 |\n", 3),
+    ("a ranking table by county separated by spaces: one item from its intro to its total",
+     "近日，市民生实事办公室通报了农村户厕改造进展情况，全市开工率92.3%。排名如下：\n\n"
+     "2019年农村户厕改造进展情况排名(截至9月30日)\n\n排名 县(市、区) 年度任务(户) 已开工(户) 开工率(%)\n"
+     "1 盐河县 6200 6200 100\n2 安陵县 7800 7720 99.0\n3 北宁县 9500 9140 96.2\n4 临河区 4300 4080 94.9\n"
+     "5 青池县 8600 7980 92.8\n6 孟川县 7200 6530 90.7\n合计 43600 41650 95.5\n\n下一步，各县要倒排工期。\n", 1),
+    ("news sections numbered 01 with their titles below are not the items",
+     "01\n总体进展\n\n截至11月25日，20项民生实事完成率96.5%。\n\n02\n镇区排名\n\n第一名 新港镇\n第二名 大湖镇\n\n"
+     "03\n群众声音\n\n“家门口的路修好了。”村民说。\n\n04\n下一步\n\n将开展满意度测评。\n", 0),
     ("a table flattened one cell per line that keeps its cell borders",
      "| 序号\n\n| 项目名称\n\n| 责任单位\n\n| 1\n\n| 城区供水提质工程\n\n| 县住建局\n\n| 2\n\n| 乡村学校寄宿条件改善\n\n"
      "| 县教育局\n\n| 3\n\n| 基层医疗服务能力提升\n\n| 县卫健局\n", 3),
@@ -230,6 +238,8 @@ def test_list_forms_give_their_items(form: str, text: str, n: int) -> None:
         assert nt[items[0].start:items[0].end].startswith("今年全区") and nt[items[0].start:items[0].end].endswith("26")
     if "sub-rows" in form:
         assert nt[items[0].start:items[0].end].endswith("6800") and "合计" not in nt[items[-1].start:items[-1].end]
+    if "separated by spaces" in form:
+        assert nt[items[0].start:items[0].end].startswith("近日") and nt[items[0].start:items[0].end].endswith("95.5")
     if "under its title row" in form:
         assert nt[items[0].start:items[0].end].startswith("昭通市2013年")
     if "first listing" in form:
