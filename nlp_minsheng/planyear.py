@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .grammar import RANGE_SEPARATORS
+from .grammar import RANGE_SEPARATORS, RELATIVE_YEARS, alternation
 from .segment import SPEECH_LINE, content_lines, unwrap
 
 # A year; mojibake may eat its first digit (?019年: GUIDELINES), which can only be a 2.
@@ -77,4 +77,4 @@ def infer_year(text: str) -> int | None:
 
 
 _LAST_YEAR_PLAN = re.compile(r"(?:去年|过去一年|上一年).{0,20}(?:实事|民生|项目|承诺)")
-_THIS_YEAR_PLAN = re.compile(r"(?:今年|明年|本年度|新的一年).{0,12}(?:实事|民生|项目)")
+_THIS_YEAR_PLAN = re.compile(rf"(?:{alternation(RELATIVE_YEARS)}|新的一年).{{0,12}}(?:实事|民生|项目)")

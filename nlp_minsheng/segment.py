@@ -398,8 +398,9 @@ def unwrap(text: str) -> tuple[str, list[int]]:
     width, give or take one character (an indent counts: the line was cut as printed). A line of that width that
     does not end a sentence continues on the line right below it, unless that line starts a heading. The list
     readers then see ``1.完成…`` and ``分别是：`` whole even where the wrap cut them."""
-    # Table rows (pipes, tabs or spaces between cells) are never wrapped prose, however even their widths.
-    lines = [x for x in _iter_content_lines(text) if not (row_separator(x[2]) or spaced_row(x[2]))]
+    # Rows of a table separated by spaces are never wrapped prose, however even their widths (a wrap may cut a pipe
+    # row: those are joined).
+    lines = [x for x in _iter_content_lines(text) if not spaced_row(x[2])]
     lengths = [len(line.rstrip()) for _, _, line in lines if len(line.strip()) >= _MIN_WRAPPED]
     breaks: list[int] = []
     if len(lengths) >= 6:

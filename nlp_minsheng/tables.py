@@ -108,10 +108,10 @@ _SPACED_FIGURE = re.compile(r"[\d.,%％—\-]+")
 
 def spaced_row(line: str) -> bool:
     """A table row whose cells are separated by spaces (``1 盐河县 6200 6200 100 95.0``, ``合计 65300 60300``): three
-    cells or more, two of them figures, none a field (``来源:…``) or a sentence."""
+    cells or more, two of them figures, none a field (``来源:…``) or a sentence, no pipe or tab (another dress)."""
     tokens = line.split()
     return (len(tokens) >= 3 and sum(bool(_SPACED_FIGURE.fullmatch(t)) for t in tokens) >= 2
-            and not re.search(r"[:：，,。；;]", line))
+            and not re.search(r"[:：，,。；;|\t]", line))
 
 
 def _spaced_header(line: str) -> bool:

@@ -303,8 +303,8 @@ _GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总
 
 
 # A word that introduces a quantity without saying what it counts (年度目标200公里, 目标任务:35个).
-_GENERIC_METRIC = re.compile(r"(?:全年|年度|今年|全年度|本年度)?(?:目标任务|任务目标|目标|任务|计划任务|计划|建设任务|建设规模)数?"
-                             r"(?:为|是|共|计)?")
+_GENERIC_METRIC = re.compile(rf"(?:{alternation(RELATIVE_YEARS)}|全年度)?"
+                             r"(?:目标任务|任务目标|目标|任务|计划任务|计划|建设任务|建设规模)数?(?:为|是|共|计)?")
 # A list marker opening a heading (三、 2. (一) ① 第一件).
 _HEADING_MARKER = re.compile(r"^\s*(?:[(（]?[\d一二三四五六七八九十]+[)）、.．]|[①-⑳]|第[一二三四五六七八九十\d]+[件项个是]?[、:：.．]?)\s*")
 
