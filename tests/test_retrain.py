@@ -145,3 +145,18 @@ def test_thresholds_are_never_chosen_on_the_real_shaped_dev_set(models: Path, tm
                               report=None, model=str(models / "tiny-int8"))
     assert rt.run_retrain(args) == 2  # refused before anything is trained
     assert "dev-real" in capsys.readouterr().err and not (tmp_path / "out").exists()
+
+
+def test_script_variants_of_corrections_keep_every_span_on_its_converted_text():
+    from nlp_minsheng.corpus import Document
+    from training.retrain import script_variants
+
+    docs = [Document("c1", "2024年城关区新建幼儿园3所。", [(0, 5, "DEADLINE"), (5, 8, "LOCATION"), (13, 15, "TARGET")]),
+            Document("c2", "投资500万元改造老旧小区12个。", [(2, 7, "AMOUNT"), (13, 16, "TARGET")]),
+            Document("c3~t", "已是繁體的副本。", [])]
+    out = script_variants(docs)
+    assert [d.id for d in out] == ["c1~t", "c2~t"]  # a copy gets no copy of its own
+    first = out[0]
+    assert [first.text[s:e] for s, e, _ in first.spans] == ["2024年", "城關區", "3所"]
+    assert [lab for _, _, lab in out[1].spans] == ["AMOUNT", "TARGET"]
+    assert "(" in out[0].text  # the first copy carries pinyin readings

@@ -60,6 +60,10 @@ class TrainConfig(YamlConfig):
     # retrain only: after the int8 export, choose per-label score thresholds (min_score) for the candidate on this
     # split (training/thresholds.py; never dev-real); empty → the split the current model's were chosen on, if any.
     thresholds_split: str = ""
+    # retrain only: each correction is also trained as a traditional-script copy (every other one with the pinyin
+    # readings mirror sites leave, 區(qū)): a fifth of real pages are such mirrors, and the copy is new text where a
+    # repeat is not.
+    correction_variants: bool = False
     num_layers: int = 4
     max_length: int = 256  # tokens per training window, including <s> and </s>
     overlap: int = 32

@@ -67,6 +67,19 @@ def teacher_of(model: Path) -> Path:
                             "source checkout")
 
 
+def script_variants(corrections: list[Document]) -> list[Document]:
+    """A traditional-script copy of each correction (``id~t``), spans carried over, every other one with pinyin
+    readings (the corpus build's own variant maker); corrections that already are such copies get none."""
+    from .build_corpus import traditional_variant
+
+    out = []
+    for k, d in enumerate(c for c in corrections if "~" not in c.id):
+        v = traditional_variant({"id": d.id, "text": d.text, "label": [list(s) for s in d.spans], "meta": dict(d.meta)},
+                                pinyin=k % 2 == 0)
+        out.append(Document.from_json(v))
+    return out
+
+
 def merge(gold: list[Document], corrections: list[Document], frozen: set[str]) -> tuple[list[Document], dict[str, int]]:
     """Corrections win for the same id; frozen documents are never replaced."""
     by_id = {d.id: d for d in gold}
@@ -155,6 +168,8 @@ def run_retrain(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         print(f"error: {len(problems)} problem(s) in the corrections; nothing was trained", file=sys.stderr)
         return 1
+    if cfg.correction_variants:
+        corrections += script_variants(corrections)
     gold = load_docs(cfg)
     frozen = set(cfg.test_ids) | {d.id.split("~")[0] for d in gold if d.split in FROZEN_SPLITS}
     merged, stats = merge(gold, corrections, frozen)
