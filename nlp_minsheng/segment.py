@@ -48,7 +48,8 @@ INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
 _BOUNDARY = ":：。；;，,!！?？ \t\n"
 _MAX_MEMBER = 600  # characters between two markers of one inline list
 # Lagging work, problems, reasons: a list introduced by these is not the plan's items.
-_LAGGING = re.compile(r"偏慢|较慢|迟缓|滞后|落后|缓慢|未达|问题|困难|不足|差距|短板|原因|措施|做法|经验")
+_SLOW = "偏慢|较慢|迟缓|滞后|落后|缓慢|未达"  # work behind its schedule
+_LAGGING = re.compile(rf"{_SLOW}|问题|困难|不足|差距|短板|原因|措施|做法|经验")
 # Words that introduce the plan's list; 为/是/有/如下 only with a colon.
 _INTRO = re.compile(r"(?:包括|包含|涵盖|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
 _STATED = re.compile(rf"(\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:件|项|个方面|个)[^,，。;；:：\n]{{0,6}}?(?:实事|工程|项目)")
@@ -432,8 +433,8 @@ _NOT_ITEMS_WORDS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|�
                               r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
 # In a short section title also: rankings of places and lists of lagging sub-projects (二、考核排名, (一)尚未开工的子项目);
 # an item's own line may say its work has not started yet.
-_NOT_ITEMS_TITLE = re.compile(r"^.{0,20}(?:排名|得分|名次|督办|总体进展|群众声音|代表声音|群众评价|"
-                              r"(?:滞后|偏慢|较慢|未开工|尚未|不足\d+%).{0,10}子项目).{0,12}$")
+_NOT_ITEMS_TITLE = re.compile(rf"^.{{0,20}}(?:排名|得分|名次|督办|总体进展|群众声音|代表声音|群众评价|"
+                              rf"(?:{_SLOW}|未开工|尚未|不足\d+%).{{0,10}}子项目).{{0,12}}$")
 
 
 def _not_items(line: str) -> bool:
@@ -441,7 +442,7 @@ def _not_items(line: str) -> bool:
     # Bracketed words are not the title's (镇(街道)考评排名 is a ranking; 宿舍楼建设(主体尚未封顶) a project).
     return bool(_NOT_ITEMS_WORDS.search(line) or _NOT_ITEMS_TITLE.match(re.sub(r"[(（][^()（）]*[)）]", "", line.strip())))
 # A line introducing a list that is not the plan's items (…9个子项目进度明显滞后…，已列入挂牌督办清单：).
-_NOT_ITEMS_INTRO = re.compile(r"(?:滞后|偏慢|较慢|迟缓|缓慢|落后|未达|督办|预警|排名|得分|名次)[^。]*[:：]\s*$")
+_NOT_ITEMS_INTRO = re.compile(rf"(?:{_SLOW}|督办|预警|排名|得分|名次)[^。]*[:：]\s*$")
 # A report's section that holds the plan's items (三、用心用情办好民生实事; 二、分项情况).
 _ITEM_SECTION = re.compile(r"实事|分项|具体项目|项目进展|项目完成|项目内容|项目清单|项目名单|惠民工程|民生工程|票决结果|"
                            r"任务分工|责任分工")
@@ -535,8 +536,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
         nxt = next((j for j in order if j > idx and styles[j] == style), len(content))
         dead.update(range(idx, nxt))
         dead_starts.append(idx)
-        # A list introduced as lagging work or a ranking (…进度滞后，已列入督办清单：) is not items either: its run of
-        # headings of one style is dead.
+    # A list introduced as lagging work or a ranking (…进度滞后，已列入督办清单：) is not items either: its run of
+    # headings of one style is dead.
     for idx in order:
         if idx == 0 or styles.get(idx - 1) == styles[idx]:
             continue
