@@ -91,6 +91,11 @@ class Segment:
     title: str
 
 
+def _is_heading(line: str) -> bool:
+    """Does ``line`` open with the marker of a heading style (一、 1. (1) ● …)?"""
+    return any(rx.match(line) for rx in HEADING_STYLES.values())
+
+
 def is_boilerplate(line: str) -> bool:
     return bool(BOILERPLATE.search(line))
 
@@ -114,17 +119,16 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     """The numbered rows of the first table (pipe or tab rows) that numbers its rows and lists projects (a later table
     numbered from 1 again lists the same items a second time, or others: the first listing counts); none for a table
     by district; a table of a work report's economic tasks (地区生产总值增长6%) is passed over."""
-    rows = [(s, e, line) for s, e, line in lines
+    rows = [(s, e, line, sep) for s, e, line in lines
             if (sep := row_separator(line)) and line.strip().strip(sep).count(sep) >= 2]
     if len(rows) < 3:
         return None
     tables: list[tuple[list[Segment], list[str]]] = []
     last = 0
-    for s, e, line in rows:
+    for s, e, line, sep in rows:
         # A row item is its cells' text: leading and trailing pipes and spaces stay out.
         s += len(line) - len(line.lstrip(" |\t"))
         e -= len(line) - len(line.rstrip(" |\t"))
-        sep = row_separator(line) or "|"
         cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
         if not cells[0] and tables and tables[-1][0] and any(cells) and not any(_TOTAL.match(c) for c in cells):
             items = tables[-1][0]  # a sub-row without a number ((1)东关小学扩建) continues the item above
@@ -410,7 +414,7 @@ def unwrap(text: str) -> tuple[str, list[int]]:
             for (_, e, line), (s2, _, nxt) in zip(lines, lines[1:]):
                 body = line.rstrip()
                 # (a line that starts with 、 continues a list cut by the wrap; it is not a lost section numeral)
-                starts_heading = any(rx.match(nxt) for rx in HEADING_STYLES.values()) and nxt.lstrip()[:1] != "、"
+                starts_heading = _is_heading(nxt) and nxt.lstrip()[:1] != "、"
                 if s2 == e + 1 and abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END and not starts_heading:
                     breaks.append(e)
     if not breaks:
@@ -541,10 +545,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     for idx in order:
         if idx == 0 or styles.get(idx - 1) == styles[idx]:
             continue
-        if _NOT_ITEMS_INTRO.search(content[idx - 1][2]) and not any(rx.match(content[idx - 1][2])
-                                                                    for rx in HEADING_STYLES.values()):
-            run = [j for j in order if j >= idx]
-            stop = next((j for j in run if styles[j] != styles[idx]), len(content))
+        if _NOT_ITEMS_INTRO.search(content[idx - 1][2]) and not _is_heading(content[idx - 1][2]):
+            stop = next((j for j in order if j >= idx and styles[j] != styles[idx]), len(content))
             dead.update(range(idx, stop))
             dead_starts.append(idx)
     for idx in order:
@@ -583,7 +585,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             # A section about the items (三、办好民生实事), or one with such a heading inside (三、重点工作 →
             # (六)办好十件实事 → 1. 2. …): its inner headings are the items.
             if len(inner) >= 2 and any(
-                    (_ITEM_SECTION.search(line) and any(rx.match(line) for rx in HEADING_STYLES.values()))
+                    (_ITEM_SECTION.search(line) and _is_heading(line))
                     or _STATED.search(line) for a, _, line in content[i:end] if a < inner[0].start):
                 if not _named_again([_title(content[j][2], style) for j in sections], [it.title for it in inner]):
                     return inner  # (unless the sections name the same projects: they are the first listing)
@@ -655,10 +657,10 @@ def _introduced_as_not_items(content: list[tuple[int, int, str]], start: int) ->
         return True
     for j in range(k - 1, max(-1, k - 3), -1):
         prev = content[j][2]
-        if _NOT_ITEMS_INTRO.search(prev) or (_not_items(prev) and any(rx.match(prev)
-                                                                            for rx in HEADING_STYLES.values())):
+        heading = _is_heading(prev)
+        if _NOT_ITEMS_INTRO.search(prev) or (heading and _not_items(prev)):
             return True
-        if any(rx.match(prev) for rx in HEADING_STYLES.values()) or len(prev) > 60:
+        if heading or len(prev) > 60:
             break  # another heading, or a paragraph of its own: the list's introduction is above
     return False
 
@@ -804,15 +806,10 @@ _QUOTE_LINE = re.compile(r"^\s*[“「\"].{6,}(?:[”」\"]\s*$|[”」\"].{0,30
 def _own_text(text: str, item: Segment) -> Segment:
     """An item ends with its own text (GUIDELINES): a note under it (备注：1.…) and what follows, and a photo caption or
     a quote paragraph closing it, are not part of it. Its first line always is."""
-    lines = [(a, b) for a, b, _ in text_lines(text[item.start:item.end])]
-    keep = len(lines)
-    for k in range(1, len(lines)):
-        if _NOTE.match(text[item.start + lines[k][0]: item.start + lines[k][1]]):
-            keep = k
-            break
+    lines = text_lines(text[item.start:item.end])
+    keep = next((k for k in range(1, len(lines)) if _NOTE.match(lines[k][2])), len(lines))
     while keep > 1:
-        a, b = lines[keep - 1]
-        line = text[item.start + a: item.start + b]
+        line = lines[keep - 1][2]
         if line.strip() and not (_PHOTO_CAPTION.match(line) or _QUOTE_LINE.match(line)):
             break
         keep -= 1

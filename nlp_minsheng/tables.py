@@ -104,6 +104,7 @@ def pipe_cells(line: str, offset: int = 0, sep: str = "|") -> tuple[Cell, ...]:
 
 
 _SPACED_FIGURE = re.compile(r"[\d.,%％—\-]+")
+_FIELD_OR_SENTENCE = re.compile(r"[:：，,。；;]")  # a line with these is a field (来源:…) or prose, not a spaced row
 
 
 def spaced_row(line: str) -> bool:
@@ -111,12 +112,12 @@ def spaced_row(line: str) -> bool:
     cells or more, two of them figures, none a field (``来源:…``) or a sentence, no pipe or tab (another dress)."""
     tokens = line.split()
     return (len(tokens) >= 3 and sum(bool(_SPACED_FIGURE.fullmatch(t)) for t in tokens) >= 2
-            and not re.search(r"[:：，,。；;|\t]", line))
+            and not _FIELD_OR_SENTENCE.search(line) and "|" not in line and "\t" not in line)
 
 
 def _spaced_header(line: str) -> bool:
     tokens = line.split()
-    return len(tokens) >= 3 and all(len(t) <= 12 for t in tokens) and not re.search(r"[:：，,。；;]", line)
+    return len(tokens) >= 3 and all(len(t) <= 12 for t in tokens) and not _FIELD_OR_SENTENCE.search(line)
 
 
 def reading_cells(text: str) -> list[tuple[int, int, str]]:
@@ -124,13 +125,13 @@ def reading_cells(text: str) -> list[tuple[int, int, str]]:
     row's cells, a row separated by spaces, or a line of its own (a table flattened one cell per line, or prose)."""
     out = []
     lines = text_lines(text)
+    spaced = [spaced_row(line) for _, _, line in lines]
     for k, (s, e, line) in enumerate(lines):
+        sep = row_separator(line) or ("|" if "|" in line else None)
         # A row separated by spaces, or the header row right above such rows (排名 县(市、区) 年度任务(户) …).
-        spaced = spaced_row(line) or (k + 1 < len(lines) and spaced_row(lines[k + 1][2]) and _spaced_header(line))
-        if not row_separator(line) and "|" not in line and spaced:
+        if not sep and (spaced[k] or (k + 1 < len(lines) and spaced[k + 1] and _spaced_header(line))):
             out += [(s + m.start(), s + m.end(), m.group()) for m in re.finditer(r"\S+", line)]
             continue
-        sep = row_separator(line) or ("|" if "|" in line else None)
         for c in pipe_cells(line, s, sep) if sep else (Cell(s, e, line),):
             if c.value:
                 lead = len(c.text) - len(c.text.lstrip())
@@ -194,18 +195,18 @@ def _is_header_cell(line: str) -> bool:
     return _is_short_cell(line) and bool(_HEADER_WORDS.search(line) or _UNIT_HEADER.search(line))
 
 
-def _flat_cell(start: int, line: str) -> tuple[int, int, str]:
+def _flat_cell(start: int, line: str) -> tuple[int, int, str] | None:
     """A flattened cell's own text: a table copied with one cell per line may keep the cell's border on either side
-    (``| 5000`` or ``5000 |``), which is not part of the cell."""
+    (``| 5000`` or ``5000 |``), which is not part of the cell. ``None`` for a line with no text (or only a border)."""
     inner = line.strip().strip("|").strip()
     if not inner:
-        return start, start + len(line), line
+        return None
     s = start + line.index(inner)
     return s, s + len(inner), inner
 
 
 def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
-    cells = [_flat_cell(s, line) for s, e, line in lines if line.strip().strip("|").strip() and line.count("|") < 2]
+    cells = [c for s, _, line in lines if line.count("|") < 2 and (c := _flat_cell(s, line))]
     tables: list[Table] = []
     i = 0
     while i < len(cells):

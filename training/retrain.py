@@ -74,9 +74,7 @@ def script_variants(corrections: list[Document]) -> list[Document]:
 
     out = []
     for k, d in enumerate(c for c in corrections if "~" not in c.id):
-        v = traditional_variant({"id": d.id, "text": d.text, "label": [list(s) for s in d.spans], "meta": dict(d.meta)},
-                                pinyin=k % 2 == 0)
-        out.append(Document.from_json(v))
+        out.append(Document.from_json(traditional_variant(d.to_json(), pinyin=k % 2 == 0)))
     return out
 
 
