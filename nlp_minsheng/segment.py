@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .numbers import parse_number
-from .tables import pipe_cells, reading_cells, row_separator, spaced_row, text_lines
+from .tables import TOTAL_ROW, pipe_cells, reading_cells, row_separator, spaced_row, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -130,7 +130,7 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         s += len(line) - len(line.lstrip(" |\t"))
         e -= len(line) - len(line.rstrip(" |\t"))
         cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
-        if not cells[0] and tables and tables[-1][0] and any(cells) and not any(_TOTAL.match(c) for c in cells):
+        if not cells[0] and tables and tables[-1][0] and any(cells) and not any(TOTAL_ROW.match(c) for c in cells):
             items = tables[-1][0]  # a sub-row without a number ((1)东关小学扩建) continues the item above
             items[-1] = Segment(items[-1].start, e, items[-1].title)
             continue
@@ -860,7 +860,6 @@ def _segment(text: str) -> list[Segment]:
 
 _TABLE_TITLE = re.compile(r"表|月报|情况|进度|进展|统计|排名|汇总")
 _DATA_NOTE = re.compile(r"^[(（]?\s*(?:数据截[至止]|截[至止]|单位|统计时间|统计截[至止]|填报)")
-_TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|全省|全市|全区|全县|全州|全盟)")
 
 
 _FIGURE = re.compile(r"[\d.,%％—\-]+")
@@ -875,7 +874,7 @@ def _district_tables(text: str) -> list[Segment]:
     rows: list[list[int]] = []  # runs of place cells, each followed by figures up to the next place
     width = 0  # figures after the previous place
     for i, (_, _, v) in enumerate(cells):
-        if not (_PLACE_NAME.search(v) and len(v) <= 8 and not _TOTAL.match(v)):
+        if not (_PLACE_NAME.search(v) and len(v) <= 8 and not TOTAL_ROW.match(v)):
             continue
         figures = 0
         for _, _, w in cells[i + 1 : i + 30]:
@@ -899,7 +898,7 @@ def _district_tables(text: str) -> list[Segment]:
         while last + 1 < len(cells) and _FIGURE.fullmatch(cells[last + 1][2]):
             last += 1
         # The total row, maybe after the last row's cells that are not figures (五桥街道办事处).
-        total = next((k for k in range(last + 1, min(last + 4, len(cells))) if _TOTAL.match(cells[k][2])), None)
+        total = next((k for k in range(last + 1, min(last + 4, len(cells))) if TOTAL_ROW.match(cells[k][2])), None)
         if total is not None and all(len(cells[k][2]) <= 12 for k in range(last + 1, total)):
             last = total
             while last + 1 < len(cells) and _FIGURE.fullmatch(cells[last + 1][2]):

@@ -175,8 +175,8 @@ _HEADER_WORDS = re.compile(r"序号|项目|名称|内容|目标|任务|进度|�
                            r"街道|乡镇|备注|责任|类别|数量|规模|情况|开工|完工|竣工")
 # A short cell that names its unit in brackets (已开工(个), 投资(万元), 占比(%)) is a column header.
 _UNIT_HEADER = re.compile(r"[(（][^()（）\d]{1,4}[)）]\s*$")
-# The row that closes a table numbered by rows.
-_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计|全市|全区|全县)")
+# The row (or cell) that totals a table: it closes a table numbered by rows and is never a place of it.
+TOTAL_ROW = re.compile(r"^\s*(?:合\s*计|总\s*计|小\s*计|全省|全市|全区|全县|全州|全盟)")
 _MAX_CELL = 80
 
 
@@ -236,7 +236,7 @@ def _flat_tables(lines: list[tuple[int, int, str]]) -> list[Table]:
                 break
             if _is_header_cell(group[0][2]) and sum(_is_header_cell(t) for _, _, t in group) == width:
                 break
-            if numbered and not (_TOTAL_ROW.match(group[0][2].strip()) or group[0][2].strip().isdigit()):
+            if numbered and not (TOTAL_ROW.match(group[0][2].strip()) or group[0][2].strip().isdigit()):
                 break  # after its numbered rows (1, 2, 3 … or an excerpt: 8, 13, 21), only its total row
             rows.append(Row(group[0][0], group[-1][1], tuple(Cell(s, e, t) for s, e, t in group), False))
             k += width

@@ -24,6 +24,7 @@ from .grammar import (
     CURRENCY,
     DEADLINE_RE,
     INDEFINITE_UNITS,
+    MEASURE_WORDS,
     MONTH_RE,
     PREFIX_COMPARATORS,
     PREFIX_RE,
@@ -297,7 +298,7 @@ def target_metric(before: str, after: str) -> str | None:
     return metric or None
 
 
-_SHARED_QUANTITIES = re.compile(r"(?:、\s*[^\s\d、，。；;,]{0,4}?[\d.]+\s*(?:[个名户处次场家所条座台辆套张项间批]|公里|平方米))+")
+_SHARED_QUANTITIES = re.compile(rf"(?:、\s*[^\s\d、，。；;,]{{0,4}}?[\d.]+\s*(?:{'|'.join(MEASURE_WORDS)}))+")
 # An object that only names the task (改造任务共4012个): the metric is what the task is about, before it.
 _GENERIC_OBJECT = re.compile(r"^(?:任务|目标|计划|工作|规模|数量|总量)$")
 
