@@ -167,3 +167,35 @@ def test_weigh_repeats_corrections_and_prefixes_and_samples_the_rest() -> None:
     # A corrected document is weighted as a correction even when a prefix names it too.
     again = weigh(rows[:1], {"@corrections": 3, "rs-": 1}, 0.0, random.Random(0))
     assert len(again) == 3
+
+
+def test_checkpoint_average_is_the_mean_of_the_last_epochs_and_kept_only_when_better() -> None:
+    import time
+
+    import torch
+
+    from training.loop import BestEpoch
+    from training.train import average_epochs
+
+    model = torch.nn.Linear(2, 1)
+    tracker = BestEpoch(patience=5, t0=time.time(), keep_last=2)
+    for epoch, (w, f1) in enumerate([(0.0, 0.5), (2.0, 0.7), (4.0, 0.6)], 1):
+        with torch.no_grad():
+            model.weight.fill_(w)
+        tracker.end_epoch(epoch, model, 0.1, {"strict": {"micro": {"f1": f1}}})
+    assert len(tracker.recent) == 2  # only the last two epochs are kept
+    assert torch.allclose(tracker.average()["weight"], torch.full((1, 2), 3.0))
+    tracker.restore(model)
+    # The dev set prefers the mean (weights 3.0) to the best epoch (2.0): the mean is kept and recorded.
+    average_epochs(model, tracker, lambda: {"strict": {"micro": {"f1": 0.8 if model.weight[0, 0] == 3.0 else 0.0}}})
+    assert tracker.averaged == 2 and float(model.weight[0, 0]) == 3.0 and tracker.history[-1]["average_of"] == 2
+    # When it does not, the best epoch stays loaded.
+    worse = BestEpoch(patience=5, t0=time.time(), keep_last=3)
+    for epoch, w in enumerate([1.0, 5.0], 1):
+        with torch.no_grad():
+            model.weight.fill_(w)
+        worse.end_epoch(epoch, model, 0.1, {"strict": {"micro": {"f1": w / 10}}})
+    worse.restore(model)
+    average_epochs(model, worse, lambda: {"strict": {"micro": {"f1": 0.1}}})
+    assert worse.averaged == 0 and float(model.weight[0, 0]) == 5.0
+    assert BestEpoch(patience=1, t0=0.0).average() is None  # nothing kept: no average

@@ -57,6 +57,9 @@ class TrainConfig(YamlConfig):
     # Warm start only: also try the weights (1-α)·start + α·trained for each α (weight-space ensembling,
     # "WiSE-FT"); the selecting dev set picks α (1.0 = the trained weights).
     wise_alphas: list[float] = field(default_factory=list)
+    # Also try the mean of the weights at the end of the last N epochs (checkpoint averaging, N ≥ 2); the
+    # selecting dev set decides between it and the best single epoch.
+    average_epochs: int = 0
     # retrain only: after the int8 export, choose per-label score thresholds (min_score) for the candidate on this
     # split (training/thresholds.py; never dev-real); empty → the split the current model's were chosen on, if any.
     thresholds_split: str = ""

@@ -102,6 +102,13 @@ def compare(old: dict[str, Any], new: dict[str, Any], docs: list[Document], seed
             "new_pr": {k: new["strict"]["micro"][k] for k in ("precision", "recall")}}
 
 
+def _curve_step(h: dict[str, Any]) -> str:
+    """A row of the gain-against-minutes curve: an epoch, the mean of the last epochs, or a mix with the start."""
+    if h.get("epoch"):
+        return str(h["epoch"])
+    return f"mean of last {h['average_of']}" if h.get("average_of") else f"mix α={h.get('wise_alpha')}"
+
+
 def render(report: dict[str, Any]) -> str:
     lines = [f"# Retrain comparison ({report['date']})", "",
              f"Old: `{report['old']}`  New: `{report['new']}` (teacher `{report['teacher_init']}` warm-started). "
@@ -123,7 +130,7 @@ def render(report: dict[str, Any]) -> str:
     lines += ["## Gain against minutes (real-shaped dev set, fp32 candidate after each epoch)", "",
               "| epoch | minutes | strict micro F1 |", "| --- | --- | --- |",
               f"| 0 (the shipped model, int8) | 0.0 | {report['curve_start']:.3f} |" if report.get("curve_start") is not None else ""]
-    lines += [f"| {h.get('epoch') or 'mix α=' + str(h.get('wise_alpha'))} | {h['minutes']:.1f} | "
+    lines += [f"| {_curve_step(h)} | {h['minutes']:.1f} | "
               f"{h['dev_strict_f1']:.3f} |" for h in report["train"]["history"]
               if h.get("dev_strict_f1") is not None]
     worse = report["worse"]

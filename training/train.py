@@ -136,7 +136,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         model.train()
         return res
 
-    tracker = BestEpoch(cfg.patience, t0)
+    tracker = BestEpoch(cfg.patience, t0, keep_last=cfg.average_epochs if cfg.average_epochs > 1 else 0)
     model.train()
     stop = False
     for epoch in range(1, cfg.epochs + 1):
@@ -165,6 +165,8 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         if tracker.end_epoch(epoch, model, run_loss / max(1, len(batches)), res) or stop:
             break
     tracker.restore(model)
+    if cfg.average_epochs > 1 and dev_docs:
+        average_epochs(model, tracker, dev_score)
     if start_state is not None and dev_docs:
         wise(model, start_state, cfg.wise_alphas, tracker, dev_score)
     model.eval()
@@ -179,7 +181,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
                  if other_dev_docs else None)
     summary = {
         "train_minutes": round(train_minutes, 2), "best_epoch": tracker.best_epoch, "history": tracker.history,
-        "wise_alpha": getattr(tracker, "best_alpha", None),
+        "wise_alpha": getattr(tracker, "best_alpha", None), "averaged_epochs": tracker.averaged,
         "dev": dev_res, "test": test_res, "heldout": held_res, "other_dev": other_res,
         "data": {
             "hash": corpus_hash(train_docs), "train_docs": [d.id for d in train_docs],
@@ -194,6 +196,24 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     if cfg.output_dir:
         save(model, tokenizer, cfg, summary, Path(cfg.output_dir) if Path(cfg.output_dir).is_absolute() else ROOT / cfg.output_dir)
     return {"model": model, "tokenizer": tokenizer, **summary}
+
+
+def average_epochs(model: Any, tracker: Any, dev_score: Any) -> None:
+    """Also score the average of the last epochs' weights; keep it when the selecting dev set prefers it to the best
+    epoch (else the best epoch stays loaded)."""
+    avg = tracker.average()
+    if avg is None:
+        return
+    model.load_state_dict(avg)
+    f1 = dev_score()["strict"]["micro"]["f1"]
+    n = len(tracker.recent)
+    tracker.history.append({"average_of": n, "dev_strict_f1": f1, "minutes": round((time.time() - tracker.t0) / 60, 2)})
+    log(f"mean weights of the last {n} epochs: dev strict micro-F1 {f1:.4f} (best epoch {tracker.best_f1:.4f})")
+    if f1 > tracker.best_f1:
+        tracker.best_f1, tracker.averaged = f1, n
+        tracker.state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    else:
+        tracker.restore(model)
 
 
 def wise(model: Any, start: dict[str, Any], alphas: list[float], tracker: Any, dev_score: Any) -> None:
