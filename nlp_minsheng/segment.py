@@ -393,6 +393,7 @@ def content_lines(text: str) -> list[tuple[int, int, str]]:
 
 
 _SENTENCE_END = "。；;！!？?：:"
+_CLAUSE_END_ONLY = "：:！!？?"  # a line ending so introduces or closes something: never joined to the next
 _MIN_WRAPPED = 12  # shorter lines are headings, cells or chrome, never the body of a wrapped page
 
 
@@ -411,11 +412,19 @@ def unwrap(text: str) -> tuple[str, list[int]]:
     if len(lengths) >= 6:
         width = Counter(lengths).most_common(1)[0][0]
         if sum(abs(n - width) <= 1 for n in lengths) * 2 >= len(lengths):
+            full = [line.rstrip() for _, _, line in lines if abs(len(line.rstrip()) - width) <= 1]
+            # Cut at a width, a line ends a sentence by chance (about one in ten); lines of one width that mostly
+            # end sentences are a list of sentences of similar length, not wrapping.
+            cut_anywhere = sum(b[-1] in _SENTENCE_END for b in full) * 4 <= len(full)
             for (_, e, line), (s2, _, nxt) in zip(lines, lines[1:]):
                 body = line.rstrip()
                 # (a line that starts with 、 continues a list cut by the wrap; it is not a lost section numeral)
                 starts_heading = _is_heading(nxt) and nxt.lstrip()[:1] != "、"
-                if s2 == e + 1 and abs(len(body) - width) <= 1 and body[-1] not in _SENTENCE_END and not starts_heading:
+                # A wrap may also fall right after a sentence end (a list of sentences, 完成….完成…, cut at its width):
+                # a full-width line goes on unless the next line opens a heading or is indented as a new paragraph.
+                ends_clause = body[-1] in _SENTENCE_END and (not cut_anywhere or body[-1] in _CLAUSE_END_ONLY
+                                                             or nxt.startswith(("\u3000", "\t", "  ")))
+                if s2 == e + 1 and abs(len(body) - width) <= 1 and not ends_clause and not starts_heading:
                     breaks.append(e)
     if not breaks:
         return text, list(range(len(text)))

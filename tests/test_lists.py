@@ -318,6 +318,30 @@ def test_a_page_hard_wrapped_at_a_fixed_width_gives_the_items_of_the_unwrapped_p
         assert cores == expected, text
 
 
+def test_a_wrap_right_after_a_sentence_end_does_not_cut_a_list_of_sentences() -> None:
+    # Items as sentences after 具体是：, cut at 18 characters: a cut falls right after a 。 (the line is full and
+    # ends a sentence by chance) and the list goes on below it.
+    page = ("某区今年的6项惠民实事具体是：完成老旧小区改造12个。新建社区食堂5个。改造农贸市场3个。"
+            "新增停车泊位800个。新建口袋公园6个。建成区市民之家并投入使用。\n"
+            "代表们表示，将持续跟踪这些项目的推进情况，督促相关部门尽早拿出实效，让群众看得见、摸得着。\n"
+            "区政府有关负责人说，各项实事年初亮明、挂图推进、年底逐项销号，接受群众监督和评议打分。\n")
+    wrapped = "\n".join(line[i:i + 18] for line in page.splitlines() for i in range(0, len(line), 18)) + "\n"
+    assert any(len(line) == 18 and line.endswith("。") for line in wrapped.splitlines())  # the case under test
+    cores = []
+    for text in (page, wrapped):
+        nt = normalize(text).text
+        cores.append([nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)])
+    assert len(cores[0]) == 6 and cores[1] == cores[0]
+
+
+def test_lines_of_one_length_that_end_sentences_are_a_list_not_a_wrapped_page() -> None:
+    # Each project on its own line, the lines about as long as each other: not hard wrapping, nothing is joined.
+    names = ["托育服务", "教育提质", "健康服务", "养老服务", "关爱帮扶", "住房改善", "就业扩容", "便捷出行"]
+    text = "2026年度8件民生实事项目于13日下午揭晓，具体为：\n" + "".join(
+        f"“{n}”工程，包括新增普惠服务、开展筛查评估、落实配套政策等。\n" for n in names)
+    assert len(segment(normalize(text).text)) == 8
+
+
 def test_a_repeated_line_of_the_item_itself_stays_in_it() -> None:
     # 配合单位：… repeats under several items, but it is a line of each item, not a caption.
     text = ("（一）新建学校4所。\n配合单位：有关乡镇人民政府和管委会\n\n（二）新建医院门诊楼1座。\n配合单位：有关乡镇人民政府和管委会\n\n"
