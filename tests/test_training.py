@@ -102,6 +102,26 @@ def test_correction_retrain_compare_promote_loop(smoke, base_dir, tmp_path):
             (out / "meta.json").read_text())["model_version"]
 
 
+def test_a_warm_start_whose_start_is_missing_trains_it_first_with_its_recipe(base_dir, tmp_path):
+    # One command reproduces a model warm-started from another (model v3.1 from v3): the missing start is trained
+    # by its own recipe into the directory the warm start names.
+    from training.config import TrainConfig
+    from training.train import train
+
+    tiny = (f"base_model: {base_dir}\nnum_layers: 1\nmax_length: 128\nepochs: 1\nmax_docs: 2\ndev_fraction: 0.02\n"
+            f"batch_size: 8\ncorpus: [{ROOT / 'annotations' / 'gold'}]\n")
+    (tmp_path / "first.yaml").write_text(tiny + f"output_dir: {tmp_path / 'unused'}\n", encoding="utf-8")
+    start = tmp_path / "start"
+    cfg = TrainConfig.from_yaml(tmp_path / "first.yaml", output_dir=str(tmp_path / "second"), init_model=str(start),
+                                init_recipe=str(tmp_path / "first.yaml"), num_layers=4)
+    train(cfg, progress=False)
+    first = json.loads((start / "meta.json").read_text())
+    second = json.loads((tmp_path / "second" / "meta.json").read_text())
+    assert first["config"]["output_dir"] == str(start) and not (tmp_path / "unused").exists()
+    assert second["config"]["init_model"] == str(start)
+    assert second["config"]["num_layers"] == 1  # the start's architecture, not the recipe's number
+
+
 def test_retrain_refuses_invalid_corrections(tmp_path):
     from training.retrain import run_retrain
 

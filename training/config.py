@@ -46,6 +46,9 @@ class TrainConfig(YamlConfig):
     dev_split: str = "dev"
     # Warm start: a trained model directory (its layers, window and label set are kept); empty → the base encoder.
     init_model: str = ""
+    # Warm start only: the recipe that trains ``init_model`` when that directory does not exist (its output goes
+    # there), so that one command reproduces a model warm-started from another.
+    init_recipe: str = ""
     # Document id prefix → how many times its windows are trained per epoch (2.5: twice, plus half of them
     # sampled anew each epoch); documents matching no prefix count once.
     weights: dict[str, float] = field(default_factory=dict)

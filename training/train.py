@@ -60,6 +60,11 @@ def load_docs(cfg: TrainConfig) -> list[Document]:
     return list(docs.values())
 
 
+def _under_root(path: str | Path) -> Path:
+    """A config path: absolute as given, else relative to the repository root."""
+    return Path(path) if Path(path).is_absolute() else ROOT / path
+
+
 def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: bool = True) -> dict[str, Any]:
     require("train", "training")
     import torch
@@ -68,6 +73,10 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     from nlp_minsheng.model import CharVocab, TokenClassifier
     from nlp_minsheng.pipeline import Pipeline
 
+    if cfg.init_model and cfg.init_recipe and not _under_root(cfg.init_model).is_dir():
+        log(f"{cfg.init_model} is missing: training it first with {cfg.init_recipe}")
+        train(TrainConfig.from_yaml(_under_root(cfg.init_recipe), output_dir=cfg.init_model), docs=docs,
+              progress=progress)
     t0 = time.time()
     seed_everything(cfg.seed, cfg.threads)
     docs = docs if docs is not None else load_docs(cfg)
@@ -83,9 +92,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         raise ValueError(f"no training documents in {cfg.corpus} after holding out {cfg.test_ids}")
     log(f"documents: train {len(train_docs)}, dev {len(dev_docs)}, test {len(test_docs)}")
 
-    base = Path(cfg.init_model) if cfg.init_model else base_model_dir(cfg)
-    if cfg.init_model and not base.is_absolute():
-        base = ROOT / base
+    base = _under_root(cfg.init_model) if cfg.init_model else base_model_dir(cfg)
     tokenizer = AutoTokenizer.from_pretrained(base)
     vocab = CharVocab.from_tokenizer(tokenizer)
     all_rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
@@ -194,7 +201,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         },
     }
     if cfg.output_dir:
-        save(model, tokenizer, cfg, summary, Path(cfg.output_dir) if Path(cfg.output_dir).is_absolute() else ROOT / cfg.output_dir)
+        save(model, tokenizer, cfg, summary, _under_root(cfg.output_dir))
     return {"model": model, "tokenizer": tokenizer, **summary}
 
 
