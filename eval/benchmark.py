@@ -2,7 +2,7 @@
 
     python eval/benchmark.py [--chars 200000] [--out eval/benchmark.json]
 
-Configurations: the default model (minsheng-ner-v3's int8 ONNX export on ONNX Runtime), the
+Configurations: the default model (minsheng-ner-v3.1's int8 ONNX export on ONNX Runtime), the
 same weights on torch fp32, the previous model v1, the pipeline without the encoder (spans
 replayed), the regex baseline and jieba's POS tagger (speed reference only).
 
@@ -30,15 +30,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "eval" / "benchmark.json"
-DEFAULT = "models/minsheng-ner-v3-int8"
-TEACHER = "models/minsheng-ner-v3"
-PREVIOUS = "models/.archive/minsheng-ner-v2-int8"  # not in git (history keeps it): timed where restored
+DEFAULT = "models/minsheng-ner-v3.1-int8"
+TEACHER = "models/minsheng-ner-v3.1"
+PREVIOUS = "models/.archive/minsheng-ner-v3-int8"  # not in git (history keeps it): timed where restored
 
 CONFIGS = [
     # name, options for the child
-    ("default: v3 int8, ONNX Runtime (minsheng-ner-v3-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
-    ("v3 fp32, torch (minsheng-ner-v3, the same weights)", {"model": TEACHER, "runtime": "torch"}),
-    ("previous default v2 int8, ONNX Runtime (minsheng-ner-v2-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
+    ("default: v3.1 int8, ONNX Runtime (minsheng-ner-v3.1-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
+    ("v3.1 fp32, torch (minsheng-ner-v3.1, the same weights)", {"model": TEACHER, "runtime": "torch"}),
+    ("previous default v3 int8, ONNX Runtime (minsheng-ner-v3-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
+    ("default before it, v2 int8, ONNX Runtime (minsheng-ner-v2-int8)",
+     {"model": "models/.archive/minsheng-ner-v2-int8", "runtime": "onnx"}),
     ("first v3 int8 (O weight 0.3), ONNX Runtime (minsheng-ner-v3a-int8)",
      {"model": "models/.archive/minsheng-ner-v3a-int8", "runtime": "onnx"}),
     # Archived models are not in git (history keeps them): timed only where restored into models/.archive/.

@@ -23,7 +23,7 @@ def test_choose_scores_every_label_on_the_grid(tiny_model_dir: Path) -> None:
 
 
 def test_the_real_shaped_dev_set_never_chooses(capsys) -> None:  # type: ignore[no-untyped-def]
-    assert thresholds.main(["models/minsheng-ner-v3-int8", "--split", "dev-real"]) == 2
+    assert thresholds.main(["models/minsheng-ner-v3.1-int8", "--split", "dev-real"]) == 2
     assert "reports results" in capsys.readouterr().err
 
 

@@ -97,7 +97,11 @@ def _weights(out: Path, meta: dict[str, Any]) -> str:
 def _train_command(meta: dict[str, Any]) -> str:
     cfg = meta.get("config", {})
     recipe = cfg.get("recipe") or "training/configs/default.yaml"
-    first = (f"# first the model it warm-starts from: {cfg['init_model']}\n" if cfg.get("init_model") else "")
+    first = ""
+    if cfg.get("init_model"):
+        first = (f"# warm-starts from {cfg['init_model']}, which the same command first trains with "
+                 f"{cfg['init_recipe']} when it is missing\n" if cfg.get("init_recipe")
+                 else f"# first the model it warm-starts from: {cfg['init_model']}\n")
     return first + f"python -m training.train --config {recipe}   # the weights"
 
 
