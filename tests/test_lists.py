@@ -302,36 +302,39 @@ def test_a_class_code_cell_stays_in_its_row() -> None:
     assert [nt[slice(*item_core(nt, it.start, it.end))][-2:] for it in items] == ["Ⅰ类", "Ⅰ类", "Ⅱ类"]
 
 
+def _hard_wrapped(page: str, width: int = 18) -> str:
+    """``page`` as text taken from a newspaper PDF: every line cut at ``width`` characters."""
+    return "\n".join(line[i:i + width] for line in page.splitlines() for i in range(0, len(line), width)) + "\n"
+
+
+def _item_cores(text: str) -> list[str]:
+    nt = normalize(text).text
+    return [nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)]
+
+
 def test_a_page_hard_wrapped_at_a_fixed_width_gives_the_items_of_the_unwrapped_page() -> None:
-    # Text taken from a newspaper PDF: every line is cut at 18 characters, mid-sentence and mid-item.
+    # Cut mid-sentence and mid-item.
     page = ("某市召开人民代表大会，票决产生今年三件民生实事。\n"
             "当选的3件民生实事包括：新建城区幼儿园3所，新增学位1080个，秋季学期投入使用；改造城区老旧小区42个，"
             "惠及居民8600户，年底前完工；新增公共停车泊位1500个，缓解老城区停车难问题。\n"
             "代表们表示，将持续跟踪这些项目的推进情况，督促相关部门尽早拿出实效，让群众看得见、摸得着。\n")
-    wrapped = "\n".join(line[i:i + 18] for line in page.splitlines() for i in range(0, len(line), 18)) + "\n"
     expected = [normalize(c).text for c in ("新建城区幼儿园3所，新增学位1080个，秋季学期投入使用",
                                             "改造城区老旧小区42个，惠及居民8600户，年底前完工",
                                             "新增公共停车泊位1500个，缓解老城区停车难问题")]
-    for text in (page, wrapped):
-        nt = normalize(text).text
-        cores = [nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)]
-        assert cores == expected, text
+    assert _item_cores(page) == expected
+    assert _item_cores(_hard_wrapped(page)) == expected
 
 
 def test_a_wrap_right_after_a_sentence_end_does_not_cut_a_list_of_sentences() -> None:
-    # Items as sentences after 具体是：, cut at 18 characters: a cut falls right after a 。 (the line is full and
-    # ends a sentence by chance) and the list goes on below it.
+    # Items as sentences after 具体是：: a cut falls right after a 。 (the line is full and ends a sentence by
+    # chance) and the list goes on below it.
     page = ("某区今年的6项惠民实事具体是：完成老旧小区改造12个。新建社区食堂5个。改造农贸市场3个。"
             "新增停车泊位800个。新建口袋公园6个。建成区市民之家并投入使用。\n"
             "代表们表示，将持续跟踪这些项目的推进情况，督促相关部门尽早拿出实效，让群众看得见、摸得着。\n"
             "区政府有关负责人说，各项实事年初亮明、挂图推进、年底逐项销号，接受群众监督和评议打分。\n")
-    wrapped = "\n".join(line[i:i + 18] for line in page.splitlines() for i in range(0, len(line), 18)) + "\n"
+    wrapped = _hard_wrapped(page)
     assert any(len(line) == 18 and line.endswith("。") for line in wrapped.splitlines())  # the case under test
-    cores = []
-    for text in (page, wrapped):
-        nt = normalize(text).text
-        cores.append([nt[slice(*item_core(nt, it.start, it.end))].replace("\n", "") for it in segment(nt)])
-    assert len(cores[0]) == 6 and cores[1] == cores[0]
+    assert len(_item_cores(page)) == 6 and _item_cores(wrapped) == _item_cores(page)
 
 
 def test_lines_of_one_length_that_end_sentences_are_a_list_not_a_wrapped_page() -> None:
