@@ -206,10 +206,11 @@ _SPAM = "【代写代发各类论文 加微信:abc123】"
 
 
 def spam(text: str) -> tuple[str, Maps]:
-    """An advert injected after every fifth sentence end, as on some reposting sites."""
+    """An advert injected after every fifth sentence end, as on some reposting sites.  It belongs to no item
+    (GUIDELINES: an ad or spam line after an item is not part of it); one injected inside an item stays inside it."""
     after = {i for i, c in enumerate(text) if c == "。"}
     after = set(sorted(after)[4::5])
-    return _insert_after(text, lambda i: _SPAM if i in after else "")
+    return _insert_after(text, lambda i: _SPAM if i in after else "", NONE)
 
 
 def one_paragraph(text: str) -> tuple[str, Maps]:

@@ -812,9 +812,19 @@ _NOTE = re.compile(r"^\s*[(（]?(?:注|说明|备注)\s*\d?\s*[:：]")
 _QUOTE_LINE = re.compile(r"^\s*[“「\"].{6,}(?:[”」\"]\s*$|[”」\"].{0,30}(?:说|表示|介绍|告诉))")
 
 
+# An advert injected into the page (【代写代发各类论文 加微信:abc123】), as reposting sites do: never an item's text.
+_ADVERT = re.compile(r"【[^】\n]{0,40}?(?:微信|[Qq]{2}|加[Vv]|代写|代发|论文|客服|www\.|https?:)[^】\n]{0,40}】")
+
+
 def _own_text(text: str, item: Segment) -> Segment:
     """An item ends with its own text (GUIDELINES): a note under it (备注：1.…) and what follows, and a photo caption or
-    a quote paragraph closing it, are not part of it. Its first line always is."""
+    a quote paragraph closing it, are not part of it. Its first line always is. An advert at either edge is left
+    out."""
+    start = item.start
+    while (m := _ADVERT.match(text, start, item.end)) or (start < item.end and text[start].isspace()):
+        start = m.end() if m else start + 1
+    if start < item.end and start != item.start:
+        item = Segment(start, item.end, item.title)
     lines = text_lines(text[item.start:item.end])
     keep = next((k for k in range(1, len(lines)) if _NOTE.match(lines[k][2])), len(lines))
     while keep > 1:
@@ -825,6 +835,10 @@ def _own_text(text: str, item: Segment) -> Segment:
     end = item.start + lines[keep - 1][1]
     while end > item.start and text[end - 1].isspace():
         end -= 1
+    if (ad := next((m for m in _ADVERT.finditer(text, item.start, end) if m.end() == end), None)) and ad.start() > item.start:
+        end = ad.start()
+        while end > item.start and text[end - 1].isspace():
+            end -= 1
     return item if end == item.end else Segment(item.start, end, item.title)
 
 

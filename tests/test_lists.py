@@ -368,6 +368,16 @@ def test_an_item_ends_with_its_own_text(tail: str) -> None:
     assert text[items[-1].start:items[-1].end] == "老年助餐：新建社区食堂20个，已建成18个。"
 
 
+@pytest.mark.parametrize("advert", ["【代写代发各类论文 加微信:abc123】", "【澳门官方娱乐 注册即送888 www.example.com】"])
+def test_an_advert_injected_at_an_items_edge_is_not_part_of_it(advert: str) -> None:
+    # Reposting sites inject adverts after sentence ends: at the end of a line item, and at the start of the next
+    # member of a list of sentences.
+    lines = f"1.新建社区食堂20个。{advert}\n2.改造背街小巷15条。\n3.新增托位300个。\n"
+    inline = f"今年的3件实事具体是：新建社区食堂20个。{advert}改造背街小巷15条。新增托位300个。\n"
+    for text in (lines, inline):
+        assert _item_cores(text) == ["新建社区食堂20个", "改造背街小巷15条", "新增托位300个"], text
+
+
 def test_a_caption_repeated_under_every_block_is_not_part_of_an_item() -> None:
     text = ("民生实事\n01\n改造老旧小区15个\n为9个老旧小区增设消防设施\n2019年某区政府民生实事和重点工程安排\n02\n"
             "建成街道便民服务中心\n2019年某区政府民生实事和重点工程安排\n03\n城镇新增就业1.4万人\n")
