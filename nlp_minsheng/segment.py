@@ -640,9 +640,7 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
         while last > idx and ((seen[content[last][2].strip()] > 1 and _is_caption(content[last][2]))
                               or _PHOTO_CAPTION.match(content[last][2])):
             last -= 1
-        s, e = content[idx][0], content[last][1]
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = content[idx][0], _before_space(text, content[idx][0], content[last][1])
         line = content[idx][2]
         if style == "lone_num":
             title = content[idx + 1][2].strip(" |\t")[:60] if idx + 1 < len(content) else ""
@@ -816,13 +814,25 @@ _QUOTE_LINE = re.compile(r"^\s*[“「\"].{6,}(?:[”」\"]\s*$|[”」\"].{0,30
 _ADVERT = re.compile(r"【[^】\n]{0,40}?(?:微信|[Qq]{2}|加[Vv]|代写|代发|论文|客服|www\.|https?:)[^】\n]{0,40}】")
 
 
+def _after_adverts(text: str, start: int, end: int) -> int:
+    """``start`` moved past the adverts and whitespace that open ``[start, end)``."""
+    while (m := _ADVERT.match(text, start, end)) or (start < end and text[start].isspace()):
+        start = m.end() if m else start + 1
+    return start
+
+
+def _before_space(text: str, start: int, end: int) -> int:
+    """``end`` moved back over the whitespace that closes ``[start, end)``."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _own_text(text: str, item: Segment) -> Segment:
     """An item ends with its own text (GUIDELINES): a note under it (备注：1.…) and what follows, and a photo caption or
     a quote paragraph closing it, are not part of it. Its first line always is. An advert at either edge is left
     out."""
-    start = item.start
-    while (m := _ADVERT.match(text, start, item.end)) or (start < item.end and text[start].isspace()):
-        start = m.end() if m else start + 1
+    start = _after_adverts(text, item.start, item.end)
     if start < item.end and start != item.start:
         item = Segment(start, item.end, item.title)
     lines = text_lines(text[item.start:item.end])
@@ -832,13 +842,9 @@ def _own_text(text: str, item: Segment) -> Segment:
         if line.strip() and not (_PHOTO_CAPTION.match(line) or _QUOTE_LINE.match(line)):
             break
         keep -= 1
-    end = item.start + lines[keep - 1][1]
-    while end > item.start and text[end - 1].isspace():
-        end -= 1
+    end = _before_space(text, item.start, item.start + lines[keep - 1][1])
     if (ad := next((m for m in _ADVERT.finditer(text, item.start, end) if m.end() == end), None)) and ad.start() > item.start:
-        end = ad.start()
-        while end > item.start and text[end - 1].isspace():
-            end -= 1
+        end = _before_space(text, item.start, ad.start())
     return item if end == item.end else Segment(item.start, end, item.title)
 
 

@@ -39,7 +39,7 @@ from nlp_minsheng.labels import TAGS
 from .config import YamlConfig
 from .data import collate, examples, heldout_documents, length_batches, split_documents
 from .loop import BestEpoch, log, seed_everything
-from .train import ROOT, _brief, load_docs
+from .train import ROOT, _brief, load_docs, under_root
 
 
 @dataclass
@@ -69,11 +69,6 @@ class DistilConfig(YamlConfig):
     max_minutes: float = 60.0
     onnx: bool = True
 
-
-
-def _abs(p: str | Path) -> Path:
-    p = Path(p)
-    return p if p.is_absolute() else ROOT / p
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -180,7 +175,7 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
 
     t0 = time.time()
     seed_everything(cfg.seed, cfg.threads)
-    teacher_dir = _abs(cfg.teacher)
+    teacher_dir = under_root(cfg.teacher)
     teacher_meta = json.loads((teacher_dir / "meta.json").read_text(encoding="utf-8"))
     settings = teacher_meta.get("pipeline", {})
     docs = docs if docs is not None else load_docs(_corpus_cfg(cfg))
@@ -290,7 +285,7 @@ def distil(cfg: DistilConfig, *, docs: list[Document] | None = None, progress: b
         },
     }
     if cfg.output_dir:
-        save_student(student, s_tokenizer, cfg, teacher_meta, summary, _abs(cfg.output_dir))
+        save_student(student, s_tokenizer, cfg, teacher_meta, summary, under_root(cfg.output_dir))
     return {"model": student, "tokenizer": s_tokenizer, **summary}
 
 

@@ -32,8 +32,9 @@ class BestEpoch:
         self.best_f1, self.best_epoch, self.bad = -1.0, 0, 0
         self.state: dict[str, Any] | None = None
         self.history: list[dict[str, Any]] = []
-        # The weights at the end of the last ``keep_last`` epochs, for checkpoint averaging (:meth:`average`).
-        self.recent: deque[dict[str, Any]] = deque(maxlen=max(keep_last, 0))
+        # The weights at the end of the last ``keep_last`` epochs, for checkpoint averaging (:meth:`average`); one
+        # epoch's weights alone average to nothing, so fewer than 2 keeps none.
+        self.recent: deque[dict[str, Any]] = deque(maxlen=keep_last if keep_last >= 2 else 0)
         self.averaged = 0  # how many epochs' weights the kept model averages (0: one epoch's, the best)
 
     def end_epoch(self, epoch: int, model: Any, loss: float, res: dict[str, Any] | None) -> bool:

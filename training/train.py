@@ -47,7 +47,7 @@ def base_model_dir(cfg: TrainConfig) -> Path:
 
 def load_docs(cfg: TrainConfig) -> list[Document]:
     """All gold documents; a document in a ``corrections*.jsonl`` file replaces the one with its id."""
-    paths = [Path(p) if Path(p).is_absolute() else ROOT / p for p in cfg.corpus]
+    paths = [under_root(p) for p in cfg.corpus]
     docs: dict[str, Document] = {}
     corrected: dict[str, Document] = {}
     for p in paths:
@@ -60,7 +60,7 @@ def load_docs(cfg: TrainConfig) -> list[Document]:
     return list(docs.values())
 
 
-def _under_root(path: str | Path) -> Path:
+def under_root(path: str | Path) -> Path:
     """A config path: absolute as given, else relative to the repository root."""
     return Path(path) if Path(path).is_absolute() else ROOT / path
 
@@ -73,9 +73,9 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
     from nlp_minsheng.model import CharVocab, TokenClassifier
     from nlp_minsheng.pipeline import Pipeline
 
-    if cfg.init_model and cfg.init_recipe and not _under_root(cfg.init_model).is_dir():
+    if cfg.init_model and cfg.init_recipe and not under_root(cfg.init_model).is_dir():
         log(f"{cfg.init_model} is missing: training it first with {cfg.init_recipe}")
-        train(TrainConfig.from_yaml(_under_root(cfg.init_recipe), output_dir=cfg.init_model), docs=docs,
+        train(TrainConfig.from_yaml(under_root(cfg.init_recipe), output_dir=cfg.init_model), docs=docs,
               progress=progress)
     t0 = time.time()
     seed_everything(cfg.seed, cfg.threads)
@@ -92,7 +92,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         raise ValueError(f"no training documents in {cfg.corpus} after holding out {cfg.test_ids}")
     log(f"documents: train {len(train_docs)}, dev {len(dev_docs)}, test {len(test_docs)}")
 
-    base = _under_root(cfg.init_model) if cfg.init_model else base_model_dir(cfg)
+    base = under_root(cfg.init_model) if cfg.init_model else base_model_dir(cfg)
     tokenizer = AutoTokenizer.from_pretrained(base)
     vocab = CharVocab.from_tokenizer(tokenizer)
     all_rows = examples(train_docs, vocab, cfg.max_length, cfg.overlap)
@@ -143,7 +143,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         model.train()
         return res
 
-    tracker = BestEpoch(cfg.patience, t0, keep_last=cfg.average_epochs if cfg.average_epochs > 1 else 0)
+    tracker = BestEpoch(cfg.patience, t0, keep_last=cfg.average_epochs)
     model.train()
     stop = False
     for epoch in range(1, cfg.epochs + 1):
@@ -172,8 +172,8 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         if tracker.end_epoch(epoch, model, run_loss / max(1, len(batches)), res) or stop:
             break
     tracker.restore(model)
-    if cfg.average_epochs > 1 and dev_docs:
-        average_epochs(model, tracker, dev_score)
+    if dev_docs:
+        average_epochs(model, tracker, dev_score)  # a no-op unless average_epochs ≥ 2 kept their weights
     if start_state is not None and dev_docs:
         wise(model, start_state, cfg.wise_alphas, tracker, dev_score)
     model.eval()
@@ -201,7 +201,7 @@ def train(cfg: TrainConfig, *, docs: list[Document] | None = None, progress: boo
         },
     }
     if cfg.output_dir:
-        save(model, tokenizer, cfg, summary, _under_root(cfg.output_dir))
+        save(model, tokenizer, cfg, summary, under_root(cfg.output_dir))
     return {"model": model, "tokenizer": tokenizer, **summary}
 
 
