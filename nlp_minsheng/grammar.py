@@ -70,9 +70,23 @@ QUARTERS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2":
 # Year words relative to the plan year.
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "年内": 0, "全年": 0, "本年度": 0, "年度": 0,
                                   "明年": 1, "下一年度": 1, "下一年": 1, "次年": 1, "下年度": 1}
-# What follows a year that names a document, not the plan's schedule (LABELS.md: the year of a government
-# work report is not a DEADLINE): 2016年政府工作报告, 2012年度工作报告.
+# Dates that are not the plan's schedule, told by the words around them (LABELS.md: DEADLINE is only scheduled
+# time). What follows a year that names a document (the year of a government work report is not a DEADLINE):
+# 2016年政府工作报告, 2012年度工作报告.
 DOCUMENT_AFTER_YEAR = re.compile(r"度?\s*(?:政府工作报告|工作报告|统计公报)")
+# What follows a date that says which buildings, not when: 改造2000年底前建成的老旧小区 (a construction-date threshold,
+# like 50户以上的村寨 for TARGET). 竣工的/投入使用的 are left out: 8月底前竣工的学校 is the plan's own milestone.
+BUILT_BEFORE_AFTER_DATE = re.compile(r"(?:以前|之前)?(?:建成|修建|建造)的")
+# What follows the year of an earlier plan that the page reports as done (2023年确定的12件民生实事全面完成, in the
+# 2024 work report): past background. The plan year reported done is the page's own and stays (LABELS.md).
+PLAN_DONE_AFTER_YEAR = re.compile(r"[^。；;\n]{0,30}?(?:已全部完成|全部完成|全面完成|圆满完成|顺利完成|全部办结|全部兑现|已完成)")
+# Around the date of a finished event (汛期前已完成主河槽疏浚, 已于国庆节前投入使用): a report, not a schedule
+# (LABELS.md). On the same line only: a table's next cell (| 2020年全年 | 已开通11条 |) is another statement.
+FINISHED_AFTER_DATE = re.compile(r"[ \u3000]*(?:均|全部|就)?已(?:经)?(?:全部)?"
+                                 r"(?:完成|建成|投入使用|投用|完工|竣工|开通|通水|开工|改造)(?!项目|的)")
+FINISHED_BEFORE_DATE = re.compile(r"(?:已于|已在|已经于|已经在|均已于)[ \u3000]*$")
+# What comes before a date that recurs (每月25日前报送进展: a reporting frequency, as 每学年 is).
+RECURRING_BEFORE_DATE = re.compile(r"每个?(?:月|季度|季|周|年|半年|学期)的?\s*$")
 # A news dateline: the place between the outlet and the date is a place (LABELS.md: 人民日报天津2月8日电 → 天津).
 DATELINE = re.compile(r"(?:新华社|中新社|中新网|本报|本网|人民网|央视网|[\u4e00-\u9fff]{2,6}(?:日报|晚报|网|台|社))\s*"
                       r"(?P<place>[\u4e00-\u9fff]{2,5}?)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"

@@ -8,7 +8,9 @@ step        what it does
 normalize   traditional → simplified, full → half width, HTML leftovers; offset map
 tag         a :class:`Tagger` (the model, or the rule baseline) finds spans for a
             whole stream chunk in one call (see ``WindowedClassifier`` for batching)
-repair      model spans snap to the label grammar; fragments it rejects are dropped;
+repair      model spans snap to the label grammar; fragments it rejects are dropped, and
+            so are dates that are not the plan's schedule by their context (a report's
+            year, 2000年底前建成的, 每月25日前, 汛期前已完成, an earlier plan reported done);
             万元-column cells and dateline places the model missed are added
 resolve     the edge rule, no pinyin "places", no overlaps; offsets to the input
 values      plan year and region, then each entity's normalised value
@@ -44,7 +46,7 @@ from .repair import (
     missed_dateline_places,
     missed_table_amounts,
     money_cells,
-    names_a_document,
+    not_a_schedule,
     repair_span,
 )
 from .results import Entity, Item, Plan
@@ -350,13 +352,14 @@ class Pipeline:
         return out
 
     # ------------------------------------------------------------ steps after tagging
-    def _repair(self, nt: str, spans: list[Span], tables: Tables) -> list[Span]:
-        """Model spans of the repaired labels snap to the grammar; fragments it rejects go."""
+    def _repair(self, nt: str, spans: list[Span], tables: Tables, plan_year: int | None) -> list[Span]:
+        """Model spans of the repaired labels snap to the grammar; fragments it rejects go, and dates that are not the
+        plan's schedule (``plan_year``: the page's)."""
         out = []
         words = None
         for sp in spans:
             s, e = sp.start, sp.end
-            if names_a_document(nt, e, sp.label):
+            if not_a_schedule(nt, s, e, sp.label, plan_year):
                 continue
             # A span cut inside a number is repaired whatever its label, also when only its trimmed edge shows the
             # cut (2023.03-2023. | 12).
@@ -391,8 +394,10 @@ class Pipeline:
         table_reader = Tables(nt)  # lazy: the text's tables are read once, by repair or values, if at all
         if self.min_score and self.tagger.name == "model":
             spans = [sp for sp in spans if sp.score >= self.min_score.get(sp.label, 0.0)]
+        # The plan year is read once: values resolve dates against it, repair drops earlier plans' years.
+        year = plan_year or infer_year(nt) if "values" not in self._disabled or "repair" not in self._disabled else plan_year
         if "repair" not in self._disabled and self.tagger.name == "model":
-            spans = self._repair(nt, spans, table_reader)
+            spans = self._repair(nt, spans, table_reader, year)
         if "resolve" not in self._disabled:
             spans = _resolve(nt, spans)
         # Offsets back to the input; the edge rule again on the input's own characters.
@@ -403,9 +408,10 @@ class Pipeline:
             if oe > os_:
                 placed.append((os_, oe, sp))
         placed.sort(key=lambda x: x[0])
-        year, region, tables = plan_year, None, None
-        if "values" not in self._disabled:
-            year = plan_year or infer_year(nt)
+        region, tables = None, None
+        if "values" in self._disabled:
+            year = plan_year
+        else:
             region = _infer_region(nt, spans)
             tables = table_reader
         segments = []

@@ -7,12 +7,22 @@ never this step, so tuning the repair does not move the baseline's numbers.
 
 from __future__ import annotations
 
-from .grammar import DATELINE, DOCUMENT_AFTER_YEAR
+import re
+
+from .grammar import (
+    BUILT_BEFORE_AFTER_DATE,
+    DATELINE,
+    DOCUMENT_AFTER_YEAR,
+    FINISHED_AFTER_DATE,
+    FINISHED_BEFORE_DATE,
+    PLAN_DONE_AFTER_YEAR,
+    RECURRING_BEFORE_DATE,
+)
 from .labels import SPECS
 from .tables import Tables, is_table_cell
 
 __all__ = ["complete_span", "cuts_a_number", "grammatical", "is_table_cell", "missed_dateline_places", "missed_table_amounts",
-           "money_cells", "names_a_document", "repair_span"]
+           "money_cells", "not_a_schedule", "repair_span"]
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -60,9 +70,22 @@ def grammatical(text: str, label: str, *, table_cell: bool = False) -> bool:
     return SPECS[label].grammatical(text, table_cell)
 
 
-def names_a_document(text: str, end: int, label: str) -> bool:
-    """A DEADLINE that is the year of a report (``2016年``政府工作报告), not a time of the plan's schedule."""
-    return label == "DEADLINE" and bool(DOCUMENT_AFTER_YEAR.match(text, end))
+_BARE_YEAR = re.compile(r"((?:19|20)\d{2})年度?")
+
+
+def not_a_schedule(text: str, start: int, end: int, label: str, plan_year: int | None = None) -> bool:
+    """A DEADLINE that is not a time of the plan's schedule, by its context: the year of a report
+    (``2016年``政府工作报告), a construction-date threshold (改造``2000年底前``建成的老旧小区), a recurring
+    reporting date (每月``25日前``报送), the date of a finished event (``汛期前``已完成, 已于``国庆节前``投入使用), or the
+    year of an earlier plan reported done (``2023年``确定的实事全面完成, on a page about the 2024 plan)."""
+    if label != "DEADLINE":
+        return False
+    if (DOCUMENT_AFTER_YEAR.match(text, end) or BUILT_BEFORE_AFTER_DATE.match(text, end) or FINISHED_AFTER_DATE.match(text, end)
+            or RECURRING_BEFORE_DATE.search(text, max(0, start - 8), start)
+            or FINISHED_BEFORE_DATE.search(text, max(0, start - 6), start)):
+        return True
+    year = _BARE_YEAR.fullmatch(text, start, end)
+    return bool(plan_year and year and int(year.group(1)) < plan_year and PLAN_DONE_AFTER_YEAR.match(text, end))
 
 
 def money_cells(tables: Tables) -> set[tuple[int, int]]:

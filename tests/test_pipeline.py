@@ -252,13 +252,40 @@ def test_min_score_travels_in_the_model_meta(tiny_model_dir: Path, tmp_path: Pat
     ("现将《2016年政府工作报告目标任务分解表》印发", "2016年", False),
     ("落实2012年度工作报告确定的任务", "2012年", False),
     ("现将《2016年民生实事实施方案》印发", "2016年", True),  # the plan year in a document title stays (LABELS)
+    ("改造2000年底前建成的老旧小区32个", "2000年底前", False),  # which compounds, not when
+    ("改造2000年以前建成的老旧小区", "2000年", False),
+    ("2018年8月底前竣工的学校确保秋季开学投用", "2018年8月底前", True),  # the plan's own milestone
+    ("各责任单位于每月25日前报送项目进度", "25日前", False),  # a reporting frequency
+    ("每年投入资金，9月25日前完成验收", "9月25日前", True),  # 每 belongs to another phrase
+    ("计划6月底前完成改造", "6月底前", True),
+    ("完成投资1.1亿元，汛期前已完成主河槽疏浚。", "汛期前", False),  # a finished event
+    ("城南公厕已于国庆节前投入使用。", "国庆节前", False),
+    ("2026年二季度末前已开工项目形象进度达到60%以上", "2026年二季度末前", True),  # 已开工项目: which projects
+    ("| 2020.05-2020.12 |\n已完成2个", "2020.05-2020.12", True),  # the next table cell is another statement
 ])
-def test_the_year_of_a_report_is_not_a_deadline(text: str, year: str, kept: bool) -> None:
+def test_dates_that_are_not_the_schedule_are_not_deadlines(text: str, year: str, kept: bool) -> None:
     s = text.index(year)
     clf = _FixedClassifier({(s, s + len(year), "DEADLINE"): 0.99})
     got = [e.text for e in Pipeline(clf).parse(text).entities]
     assert got == ([year] if kept else [])
     assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [year]
+
+
+@pytest.mark.parametrize(("text", "year", "kept"), [
+    # The 2024 work report looks back: the earlier plan reported done is background.
+    ("2024年政府工作报告\n2023年确定的12件民生实事全面完成。\n2024年民生实事项目：新建学校3所。", "2023年", False),
+    ("某区2024年民生实事项目\n2023年，我市实施的十二件民生实事已全部完成。", "2023年", False),
+    # The page's own plan reported done is its plan year (LABELS.md): labelled.
+    ("兰山区2021年为民办实事项目全部完成\n截止2021年12月底，10件实事已全部完成。", "2021年", True),
+    # An earlier year that is not reported done is the model's call.
+    ("某区2024年民生实事项目\n2023年启动的供水工程年内完工。", "2023年", True),
+])
+def test_the_year_of_an_earlier_plan_reported_done_is_not_a_deadline(text: str, year: str, kept: bool) -> None:
+    s = text.index(year)
+    clf = _FixedClassifier({(s, s + len(year), "DEADLINE"): 0.99})
+    got = [(e.start, e.text) for e in Pipeline(clf).parse(text).entities]
+    assert got == ([(s, year)] if kept else [])
+    assert Pipeline(clf).parse(text, plan_year=int(year[:4])).entities != ()  # given as the plan year: the page's own
 
 
 def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
