@@ -85,6 +85,13 @@ PLAN_DONE_AFTER_YEAR = re.compile(r"[^。；;\n]{0,30}?(?:已全部完成|全部
 FINISHED_AFTER_DATE = re.compile(r"[ \u3000]*(?:均|全部|就)?已(?:经)?(?:全部)?"
                                  r"(?:完成|建成|投入使用|投用|完工|竣工|开通|通水|开工|改造)(?!项目|的)")
 FINISHED_BEFORE_DATE = re.compile(r"(?:已于|已在|已经于|已经在|均已于)[ \u3000]*$")
+# A government work report's look back (一、2023年工作回顾, 过去一年, 这一年，我们…) reports what was achieved: its
+# figures are not commitments (LABELS.md TARGET: achieved progress is not). The section runs to the next heading
+# about goals or tasks (二、2024年主要预期目标和工作安排). Only on pages that are work reports (or their news).
+WORK_REPORT = re.compile(r"政府工作报告|工作报告|各位代表")
+REVIEW_OPENS = re.compile(r"工作回顾|过去一年|过去的一年|过去五年|回顾过去|一年来[，,]|这一年[，,]")
+REVIEW_CLOSES = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]).{0,30}(?:目标|任务|安排|计划|工作|建议|思路)"
+                           r"|主要预期目标|总体要求|今年(?:政府)?(?:工作|的工作)")
 # What comes before a date that recurs (每月25日前报送进展: a reporting frequency, as 每学年 is).
 RECURRING_BEFORE_DATE = re.compile(r"每个?(?:月|季度|季|周|年|半年|学期)的?\s*$")
 # A news dateline: the place between the outlet and the date is a place (LABELS.md: 人民日报天津2月8日电 → 天津).

@@ -10,7 +10,8 @@ tag         a :class:`Tagger` (the model, or the rule baseline) finds spans for 
             whole stream chunk in one call (see ``WindowedClassifier`` for batching)
 repair      model spans snap to the label grammar; fragments it rejects are dropped, and
             so are dates that are not the plan's schedule by their context (a report's
-            year, 2000年底前建成的, 每月25日前, 汛期前已完成, an earlier plan reported done);
+            year, 2000年底前建成的, 每月25日前, 汛期前已完成, an earlier plan reported done)
+            and figures in a work report's look back (工作回顾: achieved, not targets);
             万元-column cells and dateline places the model missed are added
 resolve     the edge rule, no pinyin "places", no overlaps; offsets to the input
 values      plan year and region, then each entity's normalised value
@@ -48,6 +49,7 @@ from .repair import (
     money_cells,
     not_a_schedule,
     repair_span,
+    review_sections,
 )
 from .results import Entity, Item, Plan
 from .segment import header_lines, segment, unwrap
@@ -357,10 +359,13 @@ class Pipeline:
         plan's schedule (``plan_year``: the page's)."""
         out = []
         words = None
+        review = review_sections(nt)
         for sp in spans:
             s, e = sp.start, sp.end
             if not_a_schedule(nt, s, e, sp.label, plan_year):
                 continue
+            if sp.label == "TARGET" and any(a <= s < b for a, b in review):
+                continue  # counted in a work report's look back: achieved, not committed
             # A span cut inside a number is repaired whatever its label, also when only its trimmed edge shows the
             # cut (2023.03-2023. | 12).
             fix = sp.label in self._repair_labels or cuts_a_number(nt, s, e) or cuts_a_number(nt, *trim(nt, s, e))

@@ -17,12 +17,15 @@ from .grammar import (
     FINISHED_BEFORE_DATE,
     PLAN_DONE_AFTER_YEAR,
     RECURRING_BEFORE_DATE,
+    REVIEW_CLOSES,
+    REVIEW_OPENS,
+    WORK_REPORT,
 )
 from .labels import SPECS
-from .tables import Tables, is_table_cell
+from .tables import Tables, is_table_cell, text_lines
 
 __all__ = ["complete_span", "cuts_a_number", "grammatical", "is_table_cell", "missed_dateline_places", "missed_table_amounts",
-           "money_cells", "not_a_schedule", "repair_span"]
+           "money_cells", "not_a_schedule", "repair_span", "review_sections"]
 
 
 def repair_span(text: str, start: int, end: int, label: str) -> tuple[int, int]:
@@ -86,6 +89,24 @@ def not_a_schedule(text: str, start: int, end: int, label: str, plan_year: int |
         return True
     year = _BARE_YEAR.fullmatch(text, start, end)
     return bool(plan_year and year and int(year.group(1)) < plan_year and PLAN_DONE_AFTER_YEAR.match(text, end))
+
+
+def review_sections(text: str) -> list[tuple[int, int]]:
+    """The look-back sections of a work report (一、2023年工作回顾 … up to 二、2024年主要预期目标), as line ranges:
+    what they count was achieved, so a TARGET there is not one. Empty for pages that are not work reports (their
+    first 800 characters never name one)."""
+    if not WORK_REPORT.search(text, 0, 800):
+        return []
+    out: list[tuple[int, int]] = []
+    inside = False
+    for start, end, line in text_lines(text):
+        if inside and REVIEW_CLOSES.search(line):
+            inside = False
+        if len(line) < 60 and REVIEW_OPENS.search(line):  # a heading or a short lead, not a sentence in passing
+            inside = True
+        if inside:
+            out.append((start, end))
+    return out
 
 
 def money_cells(tables: Tables) -> set[tuple[int, int]]:

@@ -288,6 +288,24 @@ def test_the_year_of_an_earlier_plan_reported_done_is_not_a_deadline(text: str, 
     assert Pipeline(clf).parse(text, plan_year=int(year[:4])).entities != ()  # given as the plan year: the page's own
 
 
+_REPORT = ("政府工作报告\n各位代表：\n一、2023年工作回顾\n新建社区服务设施12处，新增城镇就业1.13万人。\n"
+           "二、2024年主要预期目标和工作安排\n新增城镇就业1.2万人。")
+
+
+@pytest.mark.parametrize(("text", "figure", "kept"), [
+    (_REPORT, "1.13万人", False),  # counted in the look back: achieved
+    (_REPORT, "12处", False),
+    (_REPORT, "1.2万人", True),  # the year's target, after the section closes
+    # Not a work report: a progress note's 一年来 is not a look-back section.
+    ("某区民生实事推进情况\n一年来，\n新建社区服务设施12处。", "12处", True),
+])
+def test_figures_in_a_work_reports_look_back_are_not_targets(text: str, figure: str, kept: bool) -> None:
+    s = text.index(figure)
+    clf = _FixedClassifier({(s, s + len(figure), "TARGET"): 0.99})
+    assert [e.text for e in Pipeline(clf).parse(text).entities] == ([figure] if kept else [])
+    assert [e.text for e in Pipeline(clf, disable=["repair"]).parse(text).entities] == [figure]
+
+
 def test_bare_numbers_in_a_currency_column_become_amounts() -> None:
     text = ("| 序号 | 项目 | 投资(万元) | 任务(个) |\n| 1 | 新建幼儿园 | 1200 | 3 |\n"
             "| 2 | 改造小区 | 860 | 12 |\n")
