@@ -59,7 +59,7 @@ def markdown(res: dict, model_version: str) -> str:
         lines += ["", f"{name} by genre:\n", "| genre | documents | item F1 | count exact | plan year | metric exact or head |",
                   "| --- | --- | --- | --- | --- | --- |"]
         for g, row in res[name]["by_genre"].items():
-            lines.append(f"| {g} | {row['n_docs']} | {row['item_f1']:.3f} | {row['count_exact']} | {row['year_accuracy']} "
+            lines.append(f"| {g} | {row['n_docs']} | {fmt(row['item_f1'])} | {row['count_exact']} | {row['year_accuracy']} "
                          f"| {fmt(row.get('metric_exact_or_head'))} |")
     return "\n".join(lines) + "\n"
 

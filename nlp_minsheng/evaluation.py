@@ -134,7 +134,8 @@ def evaluate_structure(plans: Sequence[Any], docs: Sequence[Document]) -> dict[s
         "plan_year": {"accuracy": round(year_ok / year_n, 4) if year_n else None, "n_docs": year_n},
         "metric": {"exact": round(m_exact / m_n, 4) if m_n else None, "exact_or_head": round(m_head / m_n, 4) if m_n else None,
                    "n": m_n, "gold": m_gold},
-        "by_genre": {k: {"item_f1": f1(v["tp"], v["fp"], v["fn"]), "count_exact": round(v["count_ok"] / v["n"], 4) if v["n"] else None,
+        # A genre where neither the gold nor the plans have items has no item F1 (not 0).
+        "by_genre": {k: {"item_f1": f1(v["tp"], v["fp"], v["fn"]) if v["tp"] + v["fp"] + v["fn"] else None, "count_exact": round(v["count_ok"] / v["n"], 4) if v["n"] else None,
                          "metric_exact_or_head": round(v["m_head"] / v["m_n"], 4) if v["m_n"] else None,
                          "year_accuracy": round(v["year_ok"] / v["year_n"], 4) if v["year_n"] else None, "n_docs": v["n"]}
                      for k, v in sorted(by_genre.items())},

@@ -76,3 +76,28 @@ def test_card_shows_the_mistake_classes_of_the_real_shaped_dev_set():
     assert "| mistake class | errors |" in _table(brief, "dev-real")
     other = _brief(_with_mistakes(res(), [Document("d1", text, [], {"split": "dev"})]))
     assert "mistake_classes" not in other  # only the real-shaped dev set gets the table
+
+
+def test_structure_scores_items_year_and_metric_by_genre() -> None:
+    from nlp_minsheng.corpus import Document
+    from nlp_minsheng.evaluation import evaluate_structure
+    from nlp_minsheng.results import Entity, Item, Plan
+
+    text = "1.新建幼儿园3所。\n2.改造小区12个。\n"
+    a, b = (0, 10), (11, 21)
+    docs = [
+        Document("l1", text, [], {"genre": "list", "items": [[*a, "幼儿园"], [*b, "小区"]], "plan_year": 2024,
+                                  "metrics": [[7, 9, "新建幼儿园"]]}),
+        Document("r1", "报告正文。", [], {"genre": "report", "items": [], "plan_year": 2023}),
+    ]
+    target = Entity(7, 9, "TARGET", "3所", 0.9, {"metric": "幼儿园"})  # same head noun, not the same metric
+    plans = [Plan(text, 2024, items=(Item(1, "幼儿园", *a), Item(2, "x", 11, 16)), entities=(target,)),
+             Plan("报告正文。", 2024)]
+    res = evaluate_structure(plans, docs)
+    assert res["items"]["f1"] == pytest.approx(0.5)  # one of two items right, one wrong
+    assert res["items"]["count_exact"] == 1.0
+    assert res["plan_year"]["accuracy"] == 0.5
+    assert (res["metric"]["exact"], res["metric"]["exact_or_head"], res["metric"]["n"]) == (0.0, 1.0, 1)
+    assert res["by_genre"]["list"]["item_f1"] == pytest.approx(0.5)
+    assert res["by_genre"]["report"]["item_f1"] is None  # no items on either side: no F1, not 0
+    assert res["by_genre"]["report"]["count_exact"] == 1.0
