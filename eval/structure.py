@@ -26,6 +26,8 @@ FIRST_READINGS = [
     ("structure pages (st, 48 pages)", "2026-12-07, code of a4629e2", "0.769 (0.76/0.78)", "0.646", "0.958"),
     ("structure pages st-c (16 pages), after tuning on st-a and st-b only", "2026-12-07", "0.816 (0.88/0.76)", "0.688",
      "1.000"),
+    ("second round of variants (rsv-*d/e/f, 81 pages of progress, table, notice, report and solicitation parents)",
+     "2026-12-07, code of 0118dbe", "0.937 (0.99/0.89)", "0.889", "1.000"),
 ]
 
 
