@@ -113,6 +113,11 @@ _SUBTASK = re.compile(r"^\d{1,2}[.、]")
 
 # A row named after a place (城关街道, 昭阳区): a table broken down by district, whose item is its subject.
 _PLACE_NAME = re.compile(r"(?:街道|镇|乡|区|县|市|旗|州)$")
+# A header cell naming the kind of division a table's rows are (省辖市, 县(市、区), 乡镇): under it, bare names
+# (黄山, 铜陵) are places as much as 黄山市 would be.
+_DIVISION_HEADER = re.compile(r"(?:省辖市|设区市|地级市|地市|市州|市[(（]州[)）]|县[(（]市、?区[)）]|县[(（]区[)）]|县市区|"
+                              r"县区|区县|乡镇|镇街|街镇|镇[(（]街道?[)）])(?:名称)?")
+_BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
@@ -888,7 +893,7 @@ def _segment(text: str) -> list[Segment]:
 
 
 _TABLE_TITLE = re.compile(r"表|月报|情况|进度|进展|统计|排名|汇总")
-_DATA_NOTE = re.compile(r"^[(（]?\s*(?:数据截[至止]|截[至止]|单位|统计时间|统计截[至止]|填报)")
+_DATA_NOTE = re.compile(r"^[(（]?\s*(?:数据(?:统计)?截[至止]|截[至止]|单位|统计时间|统计截[至止]|填报)")
 
 
 _FIGURE = re.compile(r"[\d.,%％—\-]+")
@@ -896,14 +901,18 @@ _FIGURE = re.compile(r"[\d.,%％—\-]+")
 
 def _district_tables(text: str) -> list[Segment]:
     """Tables broken down by district, one item each (GUIDELINES): at least three cells naming a place (昭阳区,
-    鲁甸县 …), each followed by its row's figures, read the same from pipe rows or one cell per line. The item runs
+    鲁甸县 …, or bare names under a header such as 省辖市), each followed by its row's figures, read the same from pipe rows or one cell per line. The item runs
     from the paragraph that introduces the table (or else its caption or title) to its total row (or else its last
     figure)."""
     cells = reading_cells(text)
     rows: list[list[int]] = []  # runs of place cells, each followed by figures up to the next place
     width = 0  # figures after the previous place
+    # The header may be one cell or a whole spaced header line (序号 省辖市 已开工小区(个) 开工比例).
+    header = next((k for k, (_, _, v) in enumerate(cells)
+                   if len(v) <= 60 and any(_DIVISION_HEADER.fullmatch(w) for w in v.split())), len(cells))
     for i, (_, _, v) in enumerate(cells):
-        if not (_PLACE_NAME.search(v) and len(v) <= 8 and not TOTAL_ROW.match(v)):
+        place = _PLACE_NAME.search(v) and len(v) <= 8 or i > header and _BARE_NAME.fullmatch(v)
+        if not place or TOTAL_ROW.match(v):
             continue
         figures = 0
         for _, _, w in cells[i + 1 : i + 30]:
@@ -940,13 +949,20 @@ def _district_tables(text: str) -> list[Segment]:
 _NEWS_LEAD = re.compile(r"^(?:本报讯|本网讯|本台讯)\s*")
 
 
+def _spaced_header_line(cell: str) -> bool:
+    """A header row read as one cell: three or more short words separated by spaces (序号 省辖市 已开工小区(个) 开工比例)."""
+    words = cell.split()
+    return len(words) >= 3 and all(len(w) <= 12 for w in words) and not re.search("[。，,；;]", cell)
+
+
 def _table_start(text: str, cells: list[tuple[int, int, str]], first: int) -> tuple[int, str]:
     """Before the first row of a table by district: its header cells (short), data notes (数据截至…), then its title
     (昭通市2013年农村危房改造进度月报, 表1 …) and maybe the paragraph that introduces it (…各街道进度如下：). The item
     starts at that paragraph, else at the title, else at the header."""
     k = first - 1
-    while k >= 0 and (cells[first][0] - cells[k][0] < 400) and len(cells[k][2]) <= 12 and not cells[k][2].endswith("。"):
-        k -= 1  # header cells and row numbers
+    while k >= 0 and (cells[first][0] - cells[k][0] < 400) and not cells[k][2].endswith("。") and (
+            len(cells[k][2]) <= 12 or _spaced_header_line(cells[k][2])):
+        k -= 1  # header cells (or a spaced header line) and row numbers
     header = cells[k + 1][0] if k + 1 < first else cells[first][0]
     while k >= 0 and _DATA_NOTE.match(cells[k][2]):
         k -= 1

@@ -384,3 +384,19 @@ def test_a_caption_repeated_under_every_block_is_not_part_of_an_item() -> None:
     nt = normalize(text).text
     assert [nt[slice(*item_core(nt, it.start, it.end))].splitlines()[-1] for it in segment(nt)] == [
         "为9个老旧小区增设消防设施", "建成街道便民服务中心", "城镇新增就业1.4万人"]
+
+
+_RANKING = ("今年全省下达城镇老旧小区改造任务2156个，截至10月底全省开工1962个，开工率91.0%。\n\n"
+            "老旧小区改造开工进度排名\n\n(数据统计截至:10月31日)\n\n        序号 {header} 已开工小区(个) 开工比例\n\n"
+            "        1 黄山 72 全部开工\n\n        2 铜陵 88 全部开工\n\n        3 宣城 96 99%\n\n        4 马鞍山 128 98%\n\n"
+            "        5 芜湖 180 97%\n\n        全省 1962 91.0%\n")
+
+
+def test_a_spaced_ranking_by_city_with_bare_names_is_one_item_from_intro_to_total() -> None:
+    # Under a header naming the division (省辖市), bare names (黄山, 铜陵) are places: a table by district (GUIDELINES).
+    text = _RANKING.format(header="省辖市")
+    items = segment(text)
+    assert [(text[it.start:it.start + 6], text[:it.end].rsplit("\n", 1)[-1].strip()) for it in items] == [
+        ("今年全省下达", "全省 1962 91.0%")]
+    # Without such a header the bare names are not known to be places: no item.
+    assert segment(_RANKING.format(header="名称")) == []
