@@ -51,7 +51,7 @@ _MAX_MEMBER = 600  # characters between two markers of one inline list
 _SLOW = "偏慢|较慢|迟缓|滞后|落后|缓慢|未达"  # work behind its schedule
 _LAGGING = re.compile(rf"{_SLOW}|问题|困难|不足|差距|短板|原因|措施|做法|经验")
 # Words that introduce the plan's list; 为/是/有/如下 only with a colon.
-_INTRO = re.compile(r"(?:包括|包含|涵盖|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
+_INTRO = re.compile(r"(?:包括|包含|涵盖|涉及|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
 _STATED = re.compile(rf"(\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:件|项|个方面|个)[^,，。;；:：\n]{{0,6}}?(?:实事|工程|项目)")
 _PLAN_NAMED = re.compile(r"实事|项目|工程|民生")
 _ETC = re.compile(r"等(?:方面|领域|项目|工程|内容|实事)?\s*$")
@@ -328,6 +328,8 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                         b = _tail_end(text, a, b)
                         cut = _ETC.search(text, a, b)
                         members[-1] = (a, cut.start() if cut else b)
+                        # Fields named in a word or two (涉及供水、住房、交通…等领域) are areas, not the items.
+                        ok = sum(len(text[x:y].strip()) for x, y in members) >= 5 * len(members)
                 elif n is not None:
                     # A page cut off inside the list has fewer members than it states.
                     cut = idx == len(content) - 1 and _cut_off(content)

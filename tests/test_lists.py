@@ -222,6 +222,11 @@ ITEM_CASES = [
     ("a table flattened one cell per line that keeps its cell borders",
      "| 序号\n\n| 项目名称\n\n| 责任单位\n\n| 1\n\n| 城区供水提质工程\n\n| 县住建局\n\n| 2\n\n| 乡村学校寄宿条件改善\n\n"
      "| 县教育局\n\n| 3\n\n| 基层医疗服务能力提升\n\n| 县卫健局\n", 3),
+    ("a complete 、 list after 涉及 of as many members as the page states",
+     "今年年初，市政府承诺办好五件实事，涉及扩充城区学位供给、改造农村危旧房、推进乡村公路提级改造、"
+     "实施污水处理厂提标、建设长者饭堂等方面。调研组认为，各项目总体进展顺利。\n", 5),
+    ("fields named in a word or two after 涉及 are areas, not the items",
+     "5件民生实事计划总投资约8.2亿元，涉及供水、住房、交通、文化、养老等领域。\n", 0),
 ]
 
 
