@@ -312,15 +312,16 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                 continue
             n = _stated_count(text, m.start())
             colon = text[m.end() - 1] in ":："
+            begin, end = m.end(), e
             if not text[m.end() : e].strip():  # the intro ends its line: one member per following line
-                if n is None or not colon:
+                if n is None or not colon or idx + 1 == len(content):
                     continue
                 lines = content[idx + 1 : idx + 1 + n]
                 if len(lines) == n and all(len(ln.strip()) >= 4 for _, _, ln in lines):
                     return [_member(text, a, b) for a, b, _ in lines]
-                continue
+                begin, end = content[idx + 1][:2]  # else the next line may hold them all (具体为：⏎A；B；C)
             for sep in (";；", "。", "、"):
-                members = _list_members(text, m.end(), e, sep, n)
+                members = _list_members(text, begin, end, sep, n)
                 if sep == "、":
                     ok = n is not None and len(members) == n
                     if ok:  # the last member ends before 等 / 等方面 …
@@ -332,7 +333,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
                         ok = sum(len(text[x:y].strip()) for x, y in members) >= 5 * len(members)
                 elif n is not None:
                     # A page cut off inside the list has fewer members than it states.
-                    cut = idx == len(content) - 1 and _cut_off(content)
+                    cut = content[-1][1] <= end and _cut_off(content)
                     ok = len(members) >= 2 and (abs(len(members) - n) <= 1 or cut and len(members) < n)
                 else:
                     ok = sep != "。" and colon and len(members) >= 3 and bool(_PLAN_NAMED.search(before))
@@ -667,7 +668,8 @@ def _introduced_as_not_items(content: list[tuple[int, int, str]], start: int) ->
     if k is None:
         return False
     a, _, line = content[k]
-    if _not_items(line[: start - a]):
+    before = line[: start - a]
+    if _not_items(before[before.rfind("。") + 1 :]):  # its own sentence: an earlier one may speak of 下一步 or 难点
         return True
     for j in range(k - 1, max(-1, k - 3), -1):
         prev = content[j][2]

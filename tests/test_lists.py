@@ -225,6 +225,11 @@ ITEM_CASES = [
     ("a complete 、 list after 涉及 of as many members as the page states",
      "今年年初，市政府承诺办好五件实事，涉及扩充城区学位供给、改造农村危旧房、推进乡村公路提级改造、"
      "实施污水处理厂提标、建设长者饭堂等方面。调研组认为，各项目总体进展顺利。\n", 5),
+    ("an intro ending its line, then the ；list on the next line",
+     "今年确定实施的4个方面民生实事具体为：\n 打通青铜路北延段；整治老街小巷9条；新建公办幼儿园6所；改造供水管网45公里。\n", 4),
+    ("an earlier sentence of the paragraph about 难点 and 下一步 does not make the list a non-item list",
+     "调研组对每件实事的推进难点和下一步措施作了梳理。年初，市政府承诺的三件实事，涉及扩增城区公办学位、"
+     "加固沿海海堤、建设长者饭堂等方面。\n", 3),
     ("fields named in a word or two after 涉及 are areas, not the items",
      "5件民生实事计划总投资约8.2亿元，涉及供水、住房、交通、文化、养老等领域。\n", 0),
 ]
