@@ -43,7 +43,7 @@ def test_pick_takes_the_highest_threshold_within_document_noise() -> None:
 
 
 def test_the_real_shaped_dev_set_never_chooses(capsys) -> None:  # type: ignore[no-untyped-def]
-    assert thresholds.main(["models/minsheng-ner-v3.1-int8", "--split", "dev-real"]) == 2
+    assert thresholds.main(["models/minsheng-ner-v3.2-int8", "--split", "dev-real"]) == 2
     assert "reports results" in capsys.readouterr().err
 
 
