@@ -2,7 +2,7 @@
 
     python eval/benchmark.py [--chars 200000] [--out eval/benchmark.json]
 
-Configurations: the default model (minsheng-ner-v3.2's int8 ONNX export on ONNX Runtime), the
+Configurations: the default model (minsheng-ner-v3.1's int8 ONNX export on ONNX Runtime), the
 same weights on torch fp32, the previous model v1, the pipeline without the encoder (spans
 replayed), the regex baseline and jieba's POS tagger (speed reference only).
 
@@ -30,18 +30,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "eval" / "benchmark.json"
-DEFAULT = "models/minsheng-ner-v3.2-int8"
-TEACHER = "models/minsheng-ner-v3.2"
-PREVIOUS = "models/.archive/minsheng-ner-v3.1-int8"  # not in git (history keeps it): timed where restored
+DEFAULT = "models/minsheng-ner-v3.1-int8"
+TEACHER = "models/minsheng-ner-v3.1"
+PREVIOUS = "models/.archive/minsheng-ner-v3-int8"  # not in git (history keeps it): timed where restored
 
 CONFIGS = [
     # name, options for the child
-    ("default: v3.2 int8, ONNX Runtime (minsheng-ner-v3.2-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
-    ("v3.2 fp32, torch (minsheng-ner-v3.2, the same weights)", {"model": TEACHER, "runtime": "torch"}),
-    ("previous default v3.1 int8, ONNX Runtime (minsheng-ner-v3.1-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
-    ("v3 int8, ONNX Runtime (minsheng-ner-v3-int8, default until 2026-12-07 19:50)",
-     {"model": "models/.archive/minsheng-ner-v3-int8", "runtime": "onnx"}),
-    ("v2 int8, ONNX Runtime (minsheng-ner-v2-int8, default before v3)",
+    ("default: v3.1 int8, ONNX Runtime (minsheng-ner-v3.1-int8)", {"model": DEFAULT, "runtime": "onnx", "default": True}),
+    ("v3.1 fp32, torch (minsheng-ner-v3.1, the same weights)", {"model": TEACHER, "runtime": "torch"}),
+    ("previous default v3 int8, ONNX Runtime (minsheng-ner-v3-int8)", {"model": PREVIOUS, "runtime": "onnx"}),
+    ("default before it, v2 int8, ONNX Runtime (minsheng-ner-v2-int8)",
      {"model": "models/.archive/minsheng-ner-v2-int8", "runtime": "onnx"}),
     ("first v3 int8 (O weight 0.3), ONNX Runtime (minsheng-ner-v3a-int8)",
      {"model": "models/.archive/minsheng-ner-v3a-int8", "runtime": "onnx"}),

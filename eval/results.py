@@ -43,7 +43,7 @@ def frozen_test() -> tuple[dict, list[str]]:
     docs = [d for d in iter_corpus([ROOT / "annotations" / "gold"]) if d.id in test_ids]
     systems = {
         "model": pipeline_tagger(Pipeline.from_pretrained()),
-        "teacher minsheng-ner-v3.2 (fp32)": pipeline_tagger(Pipeline.from_pretrained("minsheng-ner-v3.2",
+        "teacher minsheng-ner-v3.1 (fp32)": pipeline_tagger(Pipeline.from_pretrained("minsheng-ner-v3.1",
                                                                                      runtime="torch")),
         "model, no edge repair": pipeline_tagger(Pipeline.from_pretrained(repair=False)),
         "rules": pipeline_tagger(Pipeline.rules_only()),

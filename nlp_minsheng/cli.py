@@ -321,8 +321,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def model_opts(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--model", help="model directory or shipped model name, e.g. minsheng-ner-v3.2 "
-                                       "(default: minsheng-ner-v3.2-int8)")
+        p.add_argument("--model", help="model directory or shipped model name, e.g. minsheng-ner-v3.1 "
+                                       "(default: minsheng-ner-v3.1-int8)")
         p.add_argument("--rules", action="store_true", help="use the rule tagger instead of the model")
         p.add_argument("--runtime", choices=["auto", "onnx", "torch"], default="auto",
                        help="onnx: the model's int8 ONNX graph; torch: its safetensors (auto: ONNX when shipped)")

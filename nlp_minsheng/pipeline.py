@@ -58,7 +58,7 @@ from .textnorm import NormalizedText, identity, normalize
 from .values import ValueContext
 from .words import WordEdges
 
-DEFAULT_MODEL_NAME = "minsheng-ner-v3.2-int8"  # the int8 ONNX export of minsheng-ner-v3.2 (eval/RESULTS.md)
+DEFAULT_MODEL_NAME = "minsheng-ner-v3.1-int8"  # the int8 ONNX export of minsheng-ner-v3.1 (eval/RESULTS.md)
 STEPS: tuple[str, ...] = ("normalize", "tag", "repair", "resolve", "values", "segment")
 
 

@@ -181,8 +181,8 @@ def test_shipped_models_load_by_name_and_unknown_names_say_what_exists():
     from nlp_minsheng.pipeline import available_models, resolve_model
 
     names = available_models()
-    assert "minsheng-ner-v3.2" in names
-    assert resolve_model("minsheng-ner-v3.2").name == "minsheng-ner-v3.2"
+    assert "minsheng-ner-v3.1" in names
+    assert resolve_model("minsheng-ner-v3.1").name == "minsheng-ner-v3.1"
     with pytest.raises(FileNotFoundError, match="one of the shipped models"):
         resolve_model("no-such-model")
 

@@ -24,7 +24,7 @@ def wheel(tmp_path_factory) -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
     shutil.copytree(ROOT / "nlp_minsheng", src / "nlp_minsheng", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in (DEFAULT_MODEL_NAME, "minsheng-ner-v3.2"):  # the default (int8 ONNX) and the weights it comes from
+    for name in (DEFAULT_MODEL_NAME, "minsheng-ner-v3.1"):  # the default (int8 ONNX) and the weights it comes from
         shutil.copytree(ROOT / "models" / name, src / "models" / name)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(src),

@@ -46,7 +46,7 @@ from .train import ROOT, _brief, load_docs, under_root
 class DistilConfig(YamlConfig):
     """Everything a distillation run depends on; saved into the student's meta.json."""
 
-    teacher: str = "models/minsheng-ner-v3.2"
+    teacher: str = "models/minsheng-ner-v3.1"
     output_dir: str = "runs/student"
     corpus: list[str] = field(default_factory=lambda: ["annotations/gold"])
     test_ids: list[str] = field(default_factory=lambda: ["seed-002"])
