@@ -399,10 +399,12 @@ class Pipeline:
         table_reader = Tables(nt)  # lazy: the text's tables are read once, by repair or values, if at all
         if self.min_score and self.tagger.name == "model":
             spans = [sp for sp in spans if sp.score >= self.min_score.get(sp.label, 0.0)]
-        # The plan year is read once: values resolve dates against it, repair drops earlier plans' years.
-        year = plan_year or infer_year(nt) if "values" not in self._disabled or "repair" not in self._disabled else plan_year
-        if "repair" not in self._disabled and self.tagger.name == "model":
-            spans = self._repair(nt, spans, table_reader, year)
+        repairs = "repair" not in self._disabled and self.tagger.name == "model"
+        # The page's plan year is read once, when a step uses it: repair drops earlier plans' years, values resolve
+        # dates against it (the plan keeps the caller's plan_year when values are off).
+        page_year = plan_year or infer_year(nt) if repairs or "values" not in self._disabled else plan_year
+        if repairs:
+            spans = self._repair(nt, spans, table_reader, page_year)
         if "resolve" not in self._disabled:
             spans = _resolve(nt, spans)
         # Offsets back to the input; the edge rule again on the input's own characters.
@@ -413,10 +415,9 @@ class Pipeline:
             if oe > os_:
                 placed.append((os_, oe, sp))
         placed.sort(key=lambda x: x[0])
-        region, tables = None, None
-        if "values" in self._disabled:
-            year = plan_year
-        else:
+        year, region, tables = plan_year, None, None
+        if "values" not in self._disabled:
+            year = page_year
             region = _infer_region(nt, spans)
             tables = table_reader
         segments = []

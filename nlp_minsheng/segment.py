@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from .numbers import parse_number
-from .tables import TOTAL_ROW, pipe_cells, reading_cells, row_separator, spaced_row, text_lines
+from .tables import TOTAL_ROW, pipe_cells, reading_cells, row_separator, spaced_header, spaced_row, text_lines
 from .textnorm import reading_before
 
 _CN = "一二三四五六七八九十"
@@ -953,19 +953,13 @@ def _district_tables(text: str) -> list[Segment]:
 _NEWS_LEAD = re.compile(r"^(?:本报讯|本网讯|本台讯)\s*")
 
 
-def _spaced_header_line(cell: str) -> bool:
-    """A header row read as one cell: three or more short words separated by spaces (序号 省辖市 已开工小区(个) 开工比例)."""
-    words = cell.split()
-    return len(words) >= 3 and all(len(w) <= 12 for w in words) and not re.search("[。，,；;]", cell)
-
-
 def _table_start(text: str, cells: list[tuple[int, int, str]], first: int) -> tuple[int, str]:
     """Before the first row of a table by district: its header cells (short), data notes (数据截至…), then its title
     (昭通市2013年农村危房改造进度月报, 表1 …) and maybe the paragraph that introduces it (…各街道进度如下：). The item
     starts at that paragraph, else at the title, else at the header."""
     k = first - 1
     while k >= 0 and (cells[first][0] - cells[k][0] < 400) and not cells[k][2].endswith("。") and (
-            len(cells[k][2]) <= 12 or _spaced_header_line(cells[k][2])):
+            len(cells[k][2]) <= 12 or spaced_header(cells[k][2])):
         k -= 1  # header cells (or a spaced header line) and row numbers
     header = cells[k + 1][0] if k + 1 < first else cells[first][0]
     while k >= 0 and _DATA_NOTE.match(cells[k][2]):

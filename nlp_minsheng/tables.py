@@ -115,7 +115,9 @@ def spaced_row(line: str) -> bool:
             and not _FIELD_OR_SENTENCE.search(line) and "|" not in line and "\t" not in line)
 
 
-def _spaced_header(line: str) -> bool:
+def spaced_header(line: str) -> bool:
+    """A header row separated by spaces (``序号 省辖市 已开工小区(个) 开工比例``): three short words or more, no field or
+    sentence."""
     tokens = line.split()
     return len(tokens) >= 3 and all(len(t) <= 12 for t in tokens) and not _FIELD_OR_SENTENCE.search(line)
 
@@ -129,7 +131,7 @@ def reading_cells(text: str) -> list[tuple[int, int, str]]:
     for k, (s, e, line) in enumerate(lines):
         sep = row_separator(line) or ("|" if "|" in line else None)
         # A row separated by spaces, or the header row right above such rows (排名 县(市、区) 年度任务(户) …).
-        if not sep and (spaced[k] or (k + 1 < len(lines) and spaced[k + 1] and _spaced_header(line))):
+        if not sep and (spaced[k] or (k + 1 < len(lines) and spaced[k + 1] and spaced_header(line))):
             out += [(s + m.start(), s + m.end(), m.group()) for m in re.finditer(r"\S+", line)]
             continue
         for c in pipe_cells(line, s, sep) if sep else (Cell(s, e, line),):
