@@ -490,7 +490,8 @@ def value_of(text: str, s: int, e: int, label: str, year: int | None, region: st
     tables = tables if tables is not None else Tables(text)
     ctx = ValueContext(before=text[max(0, s - 40) : s], after=text[e : e + 40], plan_year=year, region=region,
                        unit_hint=tables.currency_unit(s) if label == "AMOUNT" else None,
-                       column_header=tables.header_cell(s) if label == "TARGET" else None)
+                       column_header=tables.header_cell(s) if label == "TARGET" else None,
+                       row_subject=tables.row_subject(s) if label == "TARGET" else None)
     return SPECS[label].value(text[s:e], ctx)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from .grammar import RANGE_SEPARATORS, RELATIVE_YEARS, alternation
+from .repair import review_sections
 from .segment import SPEECH_LINE, content_lines, unwrap
 
 # A year; mojibake may eat its first digit (?019年: GUIDELINES), which can only be a 2.
@@ -28,23 +29,32 @@ _RANGE_AFTER = re.compile(rf"\s*[{RANGE_SEPARATORS}]")  # 2021-2025年: a period
 _GOAL_WORDS = re.compile(r"目标|预期|任务|安排|打算|计划")
 
 
-def _year_of_plan_dated(date: re.Match[str]) -> int:
+# A page that reports how the plan is going (截至11月底…已完成) is about the plan of the year it is dated.
+# (Not 进展情况 alone: a notice asks for progress reports of the plan it publishes.)
+_PROGRESS = re.compile(r"(?:截至|截止)[^，,。；;]{0,10}(?:月|目前|日前|底)|已(?:全部)?(?:完成|建成|开工|完工|竣工|投用)")
+
+
+def _year_of_plan_dated(date: re.Match[str], progress: bool = False) -> int:
     """The plan year of a page dated ``date`` (a _DATE_RE match): its year, or the next one for Nov–Dec (plans are
-    published before the year they are for)."""
-    return int(date.group(1)) + (1 if int(date.group(2)) >= 11 else 0)
+    published before the year they are for), unless the page reports ``progress`` on a plan."""
+    return int(date.group(1)) + (1 if int(date.group(2)) >= 11 and not progress else 0)
 
 
 def infer_year(text: str) -> int | None:
     """The plan year, from the strongest evidence on the page.
 
     1. a year next to plan words (实事, 项目, 计划 …) in the title lines, else a work report's dateline;
+       (a work report's look-back section, which names last year's projects, is never read);
     2. else the year named most often next to plan words in the body (a progress report or a
        news item names the plan it is about again and again), else next to goal words (目标, 预期);
     3. else the publication date near the top: its year, or the next one for Nov–Dec (plans are
-       published before the year they are for);
+       published before the year they are for; a report on the plan's progress is about its own year);
     4. else the first year in the title lines.
     """
-    content = content_lines(unwrap(text)[0])  # related-news links name other plans: they stay out
+    plain = unwrap(text)[0]
+    # Related-news links name other plans, and a work report's look-back names last year's projects: they stay out.
+    review = review_sections(plain)
+    content = [c for c in content_lines(plain) if not any(a <= c[0] < b for a, b in review)]
     years: list[int] = []
     for _, _, line in content[:6]:  # the title lines (header_lines)
         for m in _YEAR_RE.finditer(line):
@@ -72,7 +82,7 @@ def infer_year(text: str) -> int | None:
         lead = "\n".join(line for _, _, line in content[:6])
         if int(m.group(2)) <= 3 and _LAST_YEAR_PLAN.search(lead) and not _THIS_YEAR_PLAN.search(lead):
             return int(m.group(1)) - 1
-        return _year_of_plan_dated(m)
+        return _year_of_plan_dated(m, progress=bool(_PROGRESS.search(body)))
     return years[0] if years else None
 
 

@@ -34,6 +34,9 @@ HEADING_STYLES: dict[str, re.Pattern[str]] = {
     "lone_num": re.compile(r"^\s*\|?\s*\d{1,2}\s*\|?\s*$"),  # a flattened row's number, with its border or not
     "circled": re.compile(rf"^\s*{_DECOR}[①-⑳㉑-㉟㊱-㊿]"),
     "no_num": re.compile(r"^\s*N[Oo]\s*[.．]\s*\d{1,2}(?!\d)"),  # NO.1 城乡学校建设 (WeChat posts)
+    # An item named by its ordinal in the plan: 实事一：, 民生实事2：, 【民生实事1】, 十件实事之一：, 项目3：.
+    "named_ord": re.compile(rf"^\s*{_DECOR}[【\[]?(?:[{_CN}\d]{{1,2}}件)?(?:民生实事|实事|项目)之?[{_CN}\d]{{1,3}}"
+                            r"\s*(?:[】\]]\s*[:：]?|[:：])"),
     # Last: a bullet before another marker only decorates it.
     "bullet": re.compile(r"^\s*(?:[●▶■◆★▲•◎►▌▍▎]|——)(?=\s*[^—\s])"),  # not a rule line (————)
 }
@@ -47,9 +50,9 @@ INLINE_FAMILIES: dict[str, re.Pattern[str]] = {
 }
 _BOUNDARY = ":：。；;，,!！?？ \t\n"
 _MAX_MEMBER = 600  # characters between two markers of one inline list
-# Lagging work, problems, reasons: a list introduced by these is not the plan's items.
+# Lagging work, problems, reasons, requirements: a list introduced by these is not the plan's items.
 _SLOW = "偏慢|较慢|迟缓|滞后|落后|缓慢|未达"  # work behind its schedule
-_LAGGING = re.compile(rf"{_SLOW}|问题|困难|不足|差距|短板|原因|措施|做法|经验")
+_LAGGING = re.compile(rf"{_SLOW}|问题|困难|不足|差距|短板|原因|措施|做法|经验|要求|强调")
 # Words that introduce the plan's list; 为/是/有/如下 only with a colon.
 _INTRO = re.compile(r"(?:包括|包含|涵盖|涉及|分别是|分别为|具体为|具体是|具体包括|主要包括|主要有)\s*[:：]?|(?:为|是|有|如下)\s*[:：]")
 _STATED = re.compile(rf"(\d{{1,2}}|[{_CN}两]{{1,3}})\s*(?:件|项|个方面|个)[^,，。;；:：\n]{{0,6}}?(?:实事|工程|项目)")
@@ -69,10 +72,12 @@ BOILERPLATE = re.compile(
 # Everything after such a line is a list of links to other pages, not the plan.
 RELATED = re.compile(r"^\s*[【\[]?(?:相关新闻|相关链接|相关阅读|相关文章|推荐阅读|延伸阅读|热点推荐|新闻推荐|往期回顾|往期推荐|"
                      r"精选留言|热门评论|猜你喜欢|更多阅读)")
-# A heading that groups items (民生保障类(4项), 基础设施(9件)) rather than being one.
+# A heading that groups items (民生保障类(4项), 基础设施(9件), 教育方面) rather than being one.
 # A class code in a table cell (Ⅰ类, A类, 一类) is not a group heading.
 _GROUP = re.compile(r"[(（]\s*[\d一二三四五六七八九十]+\s*[项件个]\s*[)）]|"
-                    r"(?<![ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩA-Za-z\d一二三四五六七八九十两甲乙丙丁\s])类\s*[:：]?\s*$")
+                    r"(?<![ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩA-Za-z\d一二三四五六七八九十两甲乙丙丁\s])类\s*[:：]?\s*$|"
+                    # a short heading naming an area (一、教育方面, 二、养老领域): the items are the headings inside it
+                    r"^[^，,。；;\d]{0,12}(?:方面|领域|板块|篇)\s*[:：]?\s*$")
 # The title of a section that frames a document rather than naming an item (工作目标, 各乡镇考评排名).
 _BRACKET_HEADING = re.compile(r"【[^】]{1,12}】")  # 【教育篇】, 【卫生】: a group of the items below it
 _FRAME = re.compile(r"^.{0,10}(?:情况|排名|要求|目标|任务|范围|时间|安排|回顾|打算|措施|意见|原则|步骤|方式|程序|对象|内容|办法|"
@@ -207,7 +212,9 @@ def _inline_items(text: str, content: list[tuple[int, int, str]]) -> list[Segmen
 
 
 # A line led by a short name and a colon (城区供水管网改造：改造…, 教育：新增公办学位1.2万个).
-_LABEL = re.compile(r"^\s*([^\s:：，,。；;!！?？\d]{2,14})[:：]\s*(?=\S)")
+# Also a paragraph whose first sentence is the name alone (城乡污水收集管网建设。新建污水管网480公里…), as progress
+# reports restate the plan's items.
+_LABEL = re.compile(r"^\s*(?:([^\s:：，,。；;!！?？\d]{2,14})[:：]|([^\s:：，,。；;!！?？“”\"\d]{2,14})。(?=.*\d))\s*(?=\S)")
 # Names of fields, bylines and page furniture, never of a project.
 _FIELD_LABEL = re.compile(r"情况|任务|内容|单位|时限|时间|地点|地址|来源|资金|投资|记者|编辑|作者|电话|邮箱|联系|备注|说明|"
                           r"附|标题|责编|审核|监制|摄影|图|浏览|进度|目标|措施|要求|问|答|编者|做法|成效|下一步|主持|会议")
@@ -218,7 +225,7 @@ def _labelled_items(text: str, content: list[tuple[int, int, str]]) -> list[Segm
     """Paragraphs, or short headings with their paragraphs, each led by a different project's name and a colon: at
     least three, close together (at most two lines between), most naming a figure. A name the page uses twice is a
     field (完成情况：) and a name of a field or byline never counts."""
-    labels = [(i, m.group(1)) for i, (_, _, line) in enumerate(content) if (m := _LABEL.match(line))]
+    labels = [(i, m.group(1) or m.group(2)) for i, (_, _, line) in enumerate(content) if (m := _LABEL.match(line))]
     seen = Counter(name for _, name in labels)
     # (Not in the title lines, 晋江：2021年为民办实事…; not a place, 开云镇：8个项目当选, in a round-up of towns.)
     idxs = [i for i, name in labels if seen[name] == 1 and (i >= 2 or "。" in content[i][2])
@@ -238,7 +245,8 @@ def _labelled_items(text: str, content: list[tuple[int, int, str]]) -> list[Segm
     for a, b in bounds:
         while b > a and content[b][2].lstrip().startswith(("“", "\"")):
             b -= 1  # a quote after the item is not part of it
-        items.append(Segment(content[a][0], content[b][1], _LABEL.match(content[a][2]).group(1)))
+        m = _LABEL.match(content[a][2])
+        items.append(Segment(content[a][0], content[b][1], m.group(1) or m.group(2)))
     if sum(bool(re.search(r"\d", text[it.start:it.end])) for it in items) * 2 <= len(items):
         return []
     return items
@@ -344,7 +352,7 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
 
 _EDGE_TAIL = " \t\r\n|。；;，,、"
 _ROW_NUMBER = re.compile(r"\d{1,3}\s*(?:\||\n)")
-_MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►▌▍▎—]")
+_MARKER_TAIL = re.compile(rf"[\d{_CN}{_CIRCLED}、.．)）是件●▶■◆★▲•◎►▌▍▎—】\]:：]")
 
 
 _SPACE_ENTITY = re.compile(r"&(?:nbsp|ensp|emsp|#160);?")  # HTML leftovers that indent a line
@@ -450,7 +458,7 @@ _SOLICIT_HEADLINE = re.compile(r"^.{0,12}(?:实事|民生).{0,10}(?:请您|由�
 _SOLICIT_SECTION = re.compile(r"^\W{0,3}[一二三四五六七八九十\d]{0,2}\W{0,2}(?:征集|征求|提交|报送|建议)"
                               r"(?:时间|范围|内容|对象|方式|途径|渠道|要求|期限)\W{0,2}$")
 # Sections of a report or notice that are about the work, not items of the plan.
-_NOT_ITEMS_WORDS = re.compile(r"存在的?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
+_NOT_ITEMS_WORDS = re.compile(r"存在的?(?:主要)?(?:问题|困难|不足)|下一?步|有关要求|工作要求|保障措施|总体情况|组织领导|工作措施|打算|"
                               r"时间安排|进度安排|实施步骤|工作步骤|方法步骤|阶段安排")
 # In a short section title also: rankings of places and lists of lagging sub-projects (二、考核排名, (一)尚未开工的子项目);
 # an item's own line may say its work has not started yet.
@@ -588,6 +596,9 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     groups_level = len(candidates) > 1 and (
         sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2
         or _numbered_across(content, found[style], found[candidates[1][1]], candidates[1][1]))
+    if style not in skip and not groups_level and (grouped := _grouped_sections(text, content, sections, style, order,
+                                                                               styles, dead_starts, skip)):
+        return grouped
     if len(sections) <= 6 and style not in skip and not groups_level:
         inners = []
         for i in sections:
@@ -658,6 +669,40 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     if style in _RUN_ON:
         items = _split_run_on(text, items, _RUN_ON[style])
     return items
+
+
+# An outer heading that names a field of work (一、农村道路畅通工程, 三、安居保障), not an item with its quantity.
+_FIELD_TITLE = re.compile(r"^[^\d，,。；;：:]{2,12}$")
+_DUTY_LINE = re.compile(r"^\s*(?:牵头单位|责任单位|主办单位|实施单位|完成时限|完成时间)\s*[:：]")
+
+
+def _grouped_sections(text: str, content: list[tuple[int, int, str]], sections: list[int], style: str, order: list[int],
+                      styles: dict[int, str], dead_starts: list[int], skip: frozenset[str]) -> list[Segment]:
+    """Items of a report whose outer headings name fields of work, each with its own numbered list (一、安居保障 →
+    (一)棚户区改造开工1200套 (二)…; 二、县本级民生实事 → 1.… 2.…): the outer headings group the items (GUIDELINES),
+    whatever style each list uses and even where its numbering starts again; a field with no list of its own is one
+    item. Empty when fewer than two fields, or fewer than half of them, hold a list."""
+    if len(sections) < 2 or not all(_FIELD_TITLE.match(_title(content[i][2], style)) for i in sections):
+        return []
+    # The plan's items are the outer headings when the page counts them so (集中财力办好6件民生实事 → (一)…(六)).
+    if any(_ordinal("", m.group(1)) == len(sections) for m in _STATED.finditer(text, 0, content[sections[0]][0])):
+        return []
+    stops = sorted(set(sections) | set(dead_starts))
+    parts: list[list[Segment]] = []
+    for i in sections:
+        end = next((j for j in stops if j > i), len(content))
+        if any(_DUTY_LINE.match(line) for _, _, line in content[i + 1 : end]):
+            return []  # a heading with its own 牵头单位/完成时限 line is an item; its list holds sub-tasks
+        inner = _heading_items(text, content[i + 1 : end], skip=skip | {style})
+        if len(inner) >= 2:
+            parts.append(inner)
+        else:
+            parts.append([Segment(content[i][0], _before_space(text, content[i][0], content[end - 1][1]),
+                                  _title(content[i][2], style))])
+    listed = sum(len(p) >= 2 for p in parts)
+    if listed < 2 or listed * 2 < len(sections):
+        return []
+    return [item for part in parts for item in part]
 
 
 def _introduced_as_not_items(content: list[tuple[int, int, str]], start: int) -> bool:

@@ -307,6 +307,18 @@ class Tables:
         head = t.header_for(r)
         return head.cells[c].value if head is not None and c < len(head.cells) else None
 
+    def row_subject(self, pos: int) -> str | None:
+        """The name cell of the row holding ``pos``: the first cell left of it that is not a bare number (a row's
+        number, a figure); ``None`` outside a table or when there is none."""
+        found = self._locate(pos)
+        if found is None:
+            return None
+        t, r, c = found
+        for cell in t.rows[r].cells[:c]:
+            if cell.value and not cell.is_bare_number:
+                return cell.value
+        return None
+
     def _table_unit(self, t: Table) -> str | None:
         """The currency a line just above the table gives all its money columns (单位：万元)."""
         if id(t) not in self._units:

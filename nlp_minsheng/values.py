@@ -98,6 +98,7 @@ class ValueContext:
     region: str | None = None
     unit_hint: str | None = None
     column_header: str | None = None  # the header cell of the table column holding the span, if any
+    row_subject: str | None = None  # the name cell of the table row holding the span, if any
 
 
 def _comparator(pre: str | None, *sufs: str | None) -> str:
@@ -292,7 +293,9 @@ def target_metric(before: str, after: str) -> str | None:
     only a word like 年度目标 introduces counts what its heading names (see :func:`_heading_subject`)."""
     metric = _target_metric(before, after)
     if not metric or _GENERIC_METRIC.fullmatch(metric):
-        metric = _heading_subject(before) or metric
+        metric = _heading_subject(before) or (_clause_before(before) if metric else None) or metric
+    elif _BARE_VERB.fullmatch(metric):
+        metric = _heading_subject(before, any_clause=True) or metric  # 老旧小区改造：计划改造42个
     if metric and (metric.count("“") != metric.count("”") or metric.count('"') % 2):
         metric = re.sub(r"[“”\"]", "", metric)  # half of a quoted name (”模块上线…): the quotes go
     return metric or None
@@ -310,7 +313,27 @@ _GENERIC_METRIC = re.compile(rf"(?:{alternation(RELATIVE_YEARS)}|全年度)?"
 _HEADING_MARKER = re.compile(r"^\s*(?:[(（]?[\d一二三四五六七八九十]+[)）、.．]|[①-⑳]|第[一二三四五六七八九十\d]+[件项个是]?[、:：.．]?)\s*")
 
 
-def _heading_subject(before: str) -> str | None:
+_TRAILING_COUNT = re.compile(rf"(?:[\d.]+\s*万?|[一二两三四五六七八九十]+)\s*(?:{'|'.join(MEASURE_WORDS)}|次|遍)?$")
+
+
+def _clause_before(before: str) -> str | None:
+    """What the clause before names, when the quantity's own clause only says 年度目标 (为老年人提供免费健康体检一次，
+    年度目标12万人 → 提供免费健康体检): its last words, without a count closing it; same line only."""
+    clauses = re.split(r"[，,；;]", before.split("\n")[-1])
+    if len(clauses) < 2:
+        return None
+    prev = _TRAILING_COUNT.sub("", _clean(clauses[-2])).strip()
+    verbs = list(_VERB_RE.finditer(prev))
+    phrase = prev[verbs[-1].start():] if verbs else prev
+    phrase = _last_words(phrase, _MAX_OBJECT)
+    return phrase if len(phrase) >= 2 and not _GENERIC_METRIC.fullmatch(phrase) else None
+
+
+# A metric that is an action alone, maybe after 计划/年度 (计划改造42个): it names nothing counted.
+_BARE_VERB = re.compile(rf"(?:计划|年度|全年|今年)?(?:{_VERB_RE.pattern})")
+
+
+def _heading_subject(before: str, any_clause: bool = False) -> str | None:
     """What a heading names when the quantity's own clause only says 目标/任务: ``三、新改建农村公路：年度目标200公里`` →
     新改建农村公路, ``1.老旧小区改造(目标任务:35个)`` → 老旧小区改造. Only across a colon or an opening bracket, on
     the same line."""
@@ -318,6 +341,8 @@ def _heading_subject(before: str) -> str | None:
     pieces = re.split(r"([：:（(])", line)
     # pieces: text, sep, text, sep, …, text (the last is the quantity's own clause)
     k, generic = len(pieces) - 1, False
+    if any_clause and k >= 2:  # the quantity's own clause names nothing either (计划改造): the heading's name
+        k, generic = k - 2, True
     while k >= 2 and (not pieces[k].strip() or _GENERIC_METRIC.fullmatch(_clean(pieces[k]))):
         generic = generic or bool(pieces[k].strip())
         k -= 2  # step back over one separator
@@ -670,12 +695,25 @@ def amount_value(span: str, ctx: ValueContext) -> AmountValue | None:
     return normalize_amount(span, before=ctx.before, unit_hint=ctx.unit_hint)
 
 
+# A row's name cell that is a place (城关街道, 昭阳区): a table by district, whose figures count what the columns name.
+_PLACE_ROW = re.compile(r"(?:街道|镇|乡|区|县|市|州|旗|村|社区|合计|小计|总计)$")
+
+
 def target_value(span: str, ctx: ValueContext) -> TargetValue | None:
     value = normalize_target(span, before=ctx.before, after=ctx.after)
-    if value is not None and ctx.column_header and value["metric"] is None:
-        # A bare number in a table counts what its column header names (改造户数, 涉及行政村).
-        header = re.sub(r"[(（][^)）]*[)）]", "", _clean(ctx.column_header)).strip()
-        value["metric"] = header or None
+    if value is None or not (ctx.column_header or ctx.row_subject):
+        return value
+    header = re.sub(r"[(（][^)）]*[)）]", "", _clean(ctx.column_header or "")).strip()
+    subject = re.sub(r"^其中\s*[:：]?", "", _clean(ctx.row_subject or "")).strip()  # 其中:新增泊位, a sub-row
+    if not 2 <= len(subject) <= _MAX_OBJECT or _PLACE_ROW.search(subject):
+        subject = ""
+    metric = value["metric"]
+    if metric is None:
+        # A bare number in a table counts what its column header names (改造户数, 涉及行政村), or the row's project
+        # when the header only says it is the target (年度目标, 目标任务).
+        value["metric"] = (subject if subject and (not header or _GENERIC_METRIC.fullmatch(header)) else header) or None
+    elif subject and _VERB_RE.fullmatch(metric):
+        value["metric"] = subject  # 改造42个 in the row of 老旧小区改造: the verb alone names nothing
     return value
 
 

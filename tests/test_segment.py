@@ -67,6 +67,16 @@ def test_other_formats(text, n):
      "建成口袋公园9个。\n\n今年的民生实事候选项目已经出炉，将提交人代会票决。", 2023),
     # ... but a January page whose lead speaks of this year's plan is about this year's.
     ("2024-01-20 09:00\n去年承诺的十件民生实事全部兑现，今年的十件民生实事今天票决产生。\n1.新建幼儿园3所。", 2024),
+    # A report on the plan's progress dated in Nov–Dec is about that year's plan, not the next one's...
+    ("关于民生实事项目推进情况的通报\n发布日期：2023-12-20\n截至12月中旬，今年确定的10件民生实事已完成9件。", 2023),
+    ("2022年11月30日\n截至11月底，我区民生实事项目已完成投资5.2亿元。", 2022),
+    # ... but a notice that only asks for progress reports is published before its plan's year.
+    ("发布日期:2014-12-26\n区政府为民办实事项目已经研究确定。区政府办公室每月汇总一次进展情况。", 2015),
+    # A work report's look-back names last year's projects in its first lines; the goals name the plan year.
+    ("政府工作报告（摘要）\n一、过去一年工作回顾\n2023年，全市完成重点项目投资120亿元，实施民生项目32个。\n"
+     "二、2024年主要预期目标和重点工作\n地区生产总值增长6%左右。\n办好十件民生实事。", 2024),
+    ("政府工作报告（节选）\n过去一年，我们完成了2023年确定的民生项目。\n今年经济社会发展的主要预期目标是：增长6%。\n"
+     "今年重点办好以下民生实事：新建幼儿园3所。\n2024年1月12日", 2024),
 ])
 def test_infer_year(text, year):
     assert infer_year(text) == year
