@@ -330,7 +330,7 @@ def _clause_before(before: str) -> str | None:
 
 
 # A metric that is an action alone, maybe after 计划/年度 (计划改造42个): it names nothing counted.
-_BARE_VERB = re.compile(rf"(?:计划|年度|全年|今年)?(?:{_VERB_RE.pattern})")
+_BARE_VERB = re.compile(rf"(?:计划|{alternation(RELATIVE_YEARS)})?(?:{_VERB_RE.pattern})")
 
 
 def _heading_subject(before: str, any_clause: bool = False) -> str | None:
