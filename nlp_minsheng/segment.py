@@ -125,10 +125,22 @@ _DIVISION_HEADER = re.compile(r"(?:省辖市|设区市|地级市|地市|市州|�
 _BARE_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
+# A row's number cell: 1, 12, or 一, 十二 (tables numbered in Chinese numerals).
+_ROW_NO = re.compile(rf"\d{{1,3}}|[{_CN}]{{1,3}}")
+# The header cell of the column that names each row's project (tables without a number column).
+_NAME_HEADER = re.compile(r"^(?:项目名称|实事名称|实事项目|项目|民生实事|民生实事项目|实事内容|项目内容|名称)$")
+
+
+def _row_no(cell: str) -> int | None:
+    return _ordinal("", cell) if _ROW_NO.fullmatch(cell) else None
+
+
 def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     """The numbered rows of the first table (pipe or tab rows) that numbers its rows and lists projects (a later table
     numbered from 1 again lists the same items a second time, or others: the first listing counts); none for a table
-    by district; a table of a work report's economic tasks (地区生产总值增长6%) is passed over."""
+    by district; a table of a work report's economic tasks (地区生产总值增长6%) is passed over. The number may follow a
+    category column (| 教育 | 1 | 城区学校扩容 |) and be a Chinese numeral; a table with no number column lists its
+    rows under a project-name header (| 项目名称 | 建设内容 |)."""
     rows = [(s, e, line, sep) for s, e, line in lines
             if (sep := row_separator(line)) and line.strip().strip(sep).count(sep) >= 2]
     if len(rows) < 3:
@@ -140,17 +152,22 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
         s += len(line) - len(line.lstrip(" |\t"))
         e -= len(line) - len(line.rstrip(" |\t"))
         cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
-        if not cells[0] and tables and tables[-1][0] and any(cells) and not any(TOTAL_ROW.match(c) for c in cells):
+        # (A number after a category cell is a row number only before a name: | 昭阳区 | 14 | 1260 | is a district's row.)
+        col = 0 if _row_no(cells[0]) else 1 if (len(cells) > 2 and _row_no(cells[1]) and len(cells[0]) <= 8
+                                                 and not TOTAL_ROW.match(cells[0]) and not _PLACE_NAME.search(cells[0])
+                                                 and re.match(r"[\u4e00-\u9fff]", cells[2])) else None
+        if col is None and not cells[0] and tables and tables[-1][0] and any(cells) and not any(TOTAL_ROW.match(c) for c in cells):
             items = tables[-1][0]  # a sub-row without a number ((1)东关小学扩建) continues the item above
             items[-1] = Segment(items[-1].start, e, items[-1].title)
             continue
-        if not cells[0].isdigit():
+        if col is None:
             continue  # header row, group row (一、教育医疗类(3项)) or total row
-        if not tables or int(cells[0]) <= last:
+        number = _row_no(cells[col]) or 0
+        if not tables or number <= last:
             tables.append(([], []))  # numbered from 1 again: another table
         items, names = tables[-1]
-        last = int(cells[0])
-        name = cells[1] if len(cells) > 1 else ""
+        last = number
+        name = cells[col + 1] if len(cells) > col + 1 else ""
         names.append(name)
         continues = bool(_SUBTASK.match(name)) or not name
         if continues and items:
@@ -158,12 +175,37 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
             items[-1] = Segment(prev.start, e, prev.title)
         else:
             items.append(Segment(s, e, _SUBTASK.sub("", name)[:60]))
+    if not tables:
+        tables = _named_rows(rows)
     for items, names in tables:
         if sum(bool(_PLACE_NAME.search(n)) for n in names) * 2 > len(names):
             return None
         if items and _names_projects(items):
             return items
     return None
+
+
+def _named_rows(rows: list[tuple[int, int, str, str]]) -> list[tuple[list[Segment], list[str]]]:
+    """The rows under a header that names the project column (| 项目名称 | 建设内容 | 责任单位 |), in a table without
+    row numbers: one item per row with a name, at least three."""
+    col: int | None = None
+    items: list[Segment] = []
+    names: list[str] = []
+    for s, e, line, sep in rows:
+        cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
+        if col is None:
+            col = next((k for k, c in enumerate(cells) if _NAME_HEADER.match(c)), None)
+            continue
+        if all(re.fullmatch(r"[-:：\s]*", c) for c in cells):
+            continue  # the header's rule (| --- | --- |)
+        name = cells[col] if col < len(cells) else ""
+        if not name or any(TOTAL_ROW.match(c) for c in cells):
+            continue
+        s += len(line) - len(line.lstrip(" |\t"))
+        e -= len(line) - len(line.rstrip(" |\t"))
+        items.append(Segment(s, e, name[:60]))
+        names.append(name)
+    return [(items, names)] if len(items) >= 3 else []
 
 
 def _ordinal(family: str, token: str) -> int:
@@ -931,6 +973,11 @@ def _segment(text: str) -> list[Segment]:
     if items and (not table or items[0].start < table[0].start):
         return items
     if table:
+        # Paragraphs led by the projects' names before the table (排水防涝：… then 附：进度一览): the first listing.
+        labelled = _labelled_items(text, content)
+        if (labelled and labelled[-1].end <= table[0].start and _names_projects(labelled)
+                and not _introduced_as_not_items(content, labelled[0].start)):
+            return labelled
         return table
     # No headings: paragraphs led by the project's name (城区供水管网改造：改造…), numbered members inside paragraphs
     # (一是…二是…, (1)…, ①…), else a list after an introducing word.
