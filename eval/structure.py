@@ -66,6 +66,22 @@ def markdown(res: dict, model_version: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def summary(res: dict) -> list[str]:
+    """The console lines of a run: per set, then per genre (a genre without items in gold or plans has no item F1)."""
+    lines = []
+    for name, r in res.items():
+        i, y, m = r["items"], r["plan_year"], r["metric"]
+        lines.append(f"{name}: item F1 {i['f1']:.3f} (P {i['precision']:.3f} R {i['recall']:.3f}), item count exact "
+                     f"{i['count_exact']:.3f} over {i['n_docs']} docs; plan year {y['accuracy']:.3f} over {y['n_docs']}; "
+                     f"metric exact {m['exact']} / exact-or-head {m['exact_or_head']} (on {m['n']} of {m['gold']} gold "
+                     "metrics whose TARGET span was found)")
+        for g, row in r["by_genre"].items():
+            f1 = "–" if row["item_f1"] is None else f"{row['item_f1']:.3f}"
+            lines.append(f"   {g:<9} item F1 {f1}  count exact {row['count_exact']}  year {row['year_accuracy']}"
+                         f"  docs {row['n_docs']}")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     from nlp_minsheng.corpus import iter_corpus
     from nlp_minsheng.evaluation import evaluate_structure
@@ -94,15 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    for name, r in res.items():
-        i, y, m = r["items"], r["plan_year"], r["metric"]
-        print(f"{name}: item F1 {i['f1']:.3f} (P {i['precision']:.3f} R {i['recall']:.3f}), item count exact "
-              f"{i['count_exact']:.3f} over {i['n_docs']} docs; plan year {y['accuracy']:.3f} over {y['n_docs']}; "
-              f"metric exact {m['exact']} / exact-or-head {m['exact_or_head']} (on {m['n']} of {m['gold']} gold "
-              "metrics whose TARGET span was found)")
-        for g, row in r["by_genre"].items():
-            print(f"   {g:<9} item F1 {row['item_f1']:.3f}  count exact {row['count_exact']}  year {row['year_accuracy']}"
-                  f"  docs {row['n_docs']}")
+    print("\n".join(summary(res)))
     return 0
 
 

@@ -101,3 +101,8 @@ def test_structure_scores_items_year_and_metric_by_genre() -> None:
     assert res["by_genre"]["list"]["item_f1"] == pytest.approx(0.5)
     assert res["by_genre"]["report"]["item_f1"] is None  # no items on either side: no F1, not 0
     assert res["by_genre"]["report"]["count_exact"] == 1.0
+    from eval.structure import markdown, summary
+
+    lines = summary({"dev-real": res})  # the console report prints a genre without items too
+    assert any(line.split()[:4] == ["report", "item", "F1", "–"] for line in lines), lines
+    assert "| report | 1 | – |" in markdown({"dev-real": res, "dev": res}, "m")
