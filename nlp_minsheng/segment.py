@@ -313,7 +313,8 @@ def _split_members(text: str, start: int, stop: int, sep: str) -> list[tuple[int
             bounds.append((a, k))
             a = k + 1
     bounds.append((a, stop))
-    return [(a, b) for a, b in bounds if text[a:b].strip()]
+    # (an advert injected between two members is none: 【代写代发… 加微信:…】)
+    return [(a, b) for a, b in bounds if text[a:b].strip() and not _ADVERT.fullmatch(text[a:b].strip())]
 
 
 def _sentence_before(text: str, line_start: int, pos: int) -> str:
@@ -366,6 +367,15 @@ def _introduced_items(text: str, content: list[tuple[int, int, str]]) -> list[Se
             if not text[m.end() : e].strip():  # the intro ends its line: one member per following line
                 if n is None or not colon or idx + 1 == len(content):
                     continue
+                # One member per sentence over the next lines, as many as stated (a wrap may have joined members'
+                # lines), else one per line (a member may hold two sentences).
+                sentences: list[tuple[int, int]] = []
+                for a, b, _ in content[idx + 1 :]:
+                    sentences += _split_members(text, a, b, "。")
+                    if len(sentences) >= n:
+                        break
+                if len(sentences) == n and all(len(text[a:b].strip()) >= 4 for a, b in sentences):
+                    return [_member(text, a, b) for a, b in sentences]
                 lines = content[idx + 1 : idx + 1 + n]
                 if len(lines) == n and all(len(ln.strip()) >= 4 for _, _, ln in lines):
                     return [_member(text, a, b) for a, b, _ in lines]
@@ -621,6 +631,13 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
             found.setdefault(styles[idx], []).append(idx)
     if "num_space" in found and not re.match(r"\s*0", content[found["num_space"][0]][2]):
         del found["num_space"]  # 01 02 … 10 11: a run of two-digit numbers is a list only from 01 (not 10 开封 216)
+    if "shi" in found:
+        # 三是 and 七是 at line starts with 四是…六是 inside the lines between: an inline list that a wrap cut, not
+        # headings (a list of 一是 headings counts on by one).
+        nums = [_ordinal("", re.search(rf"[{_CN}]+(?=是)", HEADING_STYLES["shi"].match(content[i][2]).group(0)).group(0))
+                for i in found["shi"]]
+        if any(b != a + 1 for a, b in zip(nums, nums[1:])):
+            del found["shi"]
     candidates = sorted((idxs[0], style) for style, idxs in found.items() if len(idxs) >= 2)
     if not candidates:
         return []
