@@ -655,8 +655,8 @@ def _heading_items(text: str, content: list[tuple[int, int, str]], skip: frozens
     groups_level = len(candidates) > 1 and (
         sum(bool(_GROUP.search(content[i][2])) for i in found[style]) >= 2
         or _numbered_across(content, found[style], found[candidates[1][1]], candidates[1][1]))
-    if style not in skip and not groups_level and (grouped := _grouped_sections(text, content, sections, style, order,
-                                                                               styles, dead_starts, skip)):
+    if style not in skip and not groups_level and (grouped := _grouped_sections(text, content, sections, style,
+                                                                               dead_starts, skip)):
         return grouped
     if len(sections) <= 6 and style not in skip and not groups_level:
         inners = []
@@ -735,8 +735,8 @@ _FIELD_TITLE = re.compile(r"^[^\d，,。；;：:]{2,12}$")
 _DUTY_LINE = re.compile(r"^\s*(?:牵头单位|责任单位|主办单位|实施单位|完成时限|完成时间)\s*[:：]")
 
 
-def _grouped_sections(text: str, content: list[tuple[int, int, str]], sections: list[int], style: str, order: list[int],
-                      styles: dict[int, str], dead_starts: list[int], skip: frozenset[str]) -> list[Segment]:
+def _grouped_sections(text: str, content: list[tuple[int, int, str]], sections: list[int], style: str,
+                      dead_starts: list[int], skip: frozenset[str]) -> list[Segment]:
     """Items of a report whose outer headings name fields of work, each with its own numbered list (一、安居保障 →
     (一)棚户区改造开工1200套 (二)…; 二、县本级民生实事 → 1.… 2.…): the outer headings group the items (GUIDELINES),
     whatever style each list uses and even where its numbering starts again; a field with no list of its own is one
