@@ -40,6 +40,10 @@ def test_card_speed_section_renders_a_benchmark_run(tmp_path):
     text = _speed(tmp_path)
     assert "| default: x | 12,345 | 6.1 | 0.4 | 300 | 0.9 |" in text
     assert "| regex baseline | 60,000 | 30.0 | – | 190 | – |" in text
+    assert "timed passes" not in text  # a run of single passes (before --repeats) says nothing of passes
+    run["rows"] = [{**row, "timed_passes": 3}, {**base, "timed_passes": 3}]
+    (tmp_path / "benchmark.json").write_text(json.dumps(run), encoding="utf-8")
+    assert "the fastest of 3 timed passes" in _speed(tmp_path)
 
 
 def test_crossval_rescore_needs_the_saved_fold_models(tmp_path):

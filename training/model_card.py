@@ -162,9 +162,11 @@ def _speed(out: Path) -> str:
     if not path.exists():
         return ""
     b = json.loads(path.read_text(encoding="utf-8"))
+    passes = max((r.get("timed_passes", 1) for r in b["rows"]), default=1)
+    timed = f"the fastest of {passes} timed passes, " if passes > 1 else ""
     intro = (f"\n## Speed\n\n`python eval/benchmark.py`, {b['date']}, {b['machine']}: {b['chars']:,} characters of "
-             f"{b['text']} through `parse_batch`, each configuration in its own process, baselines in the same run; "
-             "cold start = a fresh process importing the package and parsing one text.\n")
+             f"{b['text']} through `parse_batch`, each configuration in its own process, {timed}baselines in the same "
+             "run; cold start = a fresh process importing the package and parsing one text.\n")
     return "\n".join([intro, *benchmark_table(b)]) + "\n"
 
 
