@@ -141,17 +141,15 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     by district; a table of a work report's economic tasks (地区生产总值增长6%) is passed over. The number may follow a
     category column (| 教育 | 1 | 城区学校扩容 |) and be a Chinese numeral; a table with no number column lists its
     rows under a project-name header (| 项目名称 | 建设内容 |)."""
-    rows = [(s, e, line, sep) for s, e, line in lines
+    # Each row as its cells' text range (leading and trailing pipes and spaces stay out) and its cells' values.
+    rows = [(s + len(line) - len(line.lstrip(" |\t")), e - (len(line) - len(line.rstrip(" |\t"))),
+             [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]) for s, e, line in lines
             if (sep := row_separator(line)) and line.strip().strip(sep).count(sep) >= 2]
     if len(rows) < 3:
         return None
     tables: list[tuple[list[Segment], list[str]]] = []
     last = 0
-    for s, e, line, sep in rows:
-        # A row item is its cells' text: leading and trailing pipes and spaces stay out.
-        s += len(line) - len(line.lstrip(" |\t"))
-        e -= len(line) - len(line.rstrip(" |\t"))
-        cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
+    for s, e, cells in rows:
         # (A number after a category cell is a row number only before a name: | 昭阳区 | 14 | 1260 | is a district's row.)
         col = 0 if _row_no(cells[0]) else 1 if (len(cells) > 2 and _row_no(cells[1]) and len(cells[0]) <= 8
                                                  and not TOTAL_ROW.match(cells[0]) and not _PLACE_NAME.search(cells[0])
@@ -185,14 +183,13 @@ def _table_items(lines: list[tuple[int, int, str]]) -> list[Segment] | None:
     return None
 
 
-def _named_rows(rows: list[tuple[int, int, str, str]]) -> list[tuple[list[Segment], list[str]]]:
-    """The rows under a header that names the project column (| 项目名称 | 建设内容 | 责任单位 |), in a table without
-    row numbers: one item per row with a name, at least three."""
+def _named_rows(rows: list[tuple[int, int, list[str]]]) -> list[tuple[list[Segment], list[str]]]:
+    """The rows (range, cell values) under a header that names the project column (| 项目名称 | 建设内容 | 责任单位 |),
+    in a table without row numbers: one item per row with a name, at least three."""
     col: int | None = None
     items: list[Segment] = []
     names: list[str] = []
-    for s, e, line, sep in rows:
-        cells = [c.value for c in pipe_cells(line.strip().strip(sep), sep=sep)]
+    for s, e, cells in rows:
         if col is None:
             col = next((k for k, c in enumerate(cells) if _NAME_HEADER.match(c)), None)
             continue
@@ -201,8 +198,6 @@ def _named_rows(rows: list[tuple[int, int, str, str]]) -> list[tuple[list[Segmen
         name = cells[col] if col < len(cells) else ""
         if not name or any(TOTAL_ROW.match(c) for c in cells):
             continue
-        s += len(line) - len(line.lstrip(" |\t"))
-        e -= len(line) - len(line.rstrip(" |\t"))
         items.append(Segment(s, e, name[:60]))
         names.append(name)
     return [(items, names)] if len(items) >= 3 else []
