@@ -68,6 +68,9 @@ MONTH_RE = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九正])"
 QUARTERS: dict[str, int] = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4,
                             "第一": 1, "第二": 2, "第三": 3, "第四": 4}
 # Year words relative to the plan year.
+# The unit words that end the name of an administrative division (城关街道, 昭阳区, 开云镇): a table row or a label
+# named so is a place, not a project.
+DIVISION_SUFFIXES = ("街道", "镇", "乡", "区", "县", "市", "旗", "州")
 RELATIVE_YEARS: dict[str, int] = {"今年": 0, "本年": 0, "当年": 0, "年内": 0, "全年": 0, "本年度": 0, "年度": 0,
                                   "明年": 1, "下一年度": 1, "下一年": 1, "次年": 1, "下年度": 1}
 # Dates that are not the plan's schedule, told by the words around them (LABELS.md: DEADLINE is only scheduled

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 
+from .grammar import DIVISION_SUFFIXES, alternation
 from .numbers import parse_number
 from .tables import TOTAL_ROW, pipe_cells, reading_cells, row_separator, spaced_header, spaced_row, text_lines
 from .textnorm import reading_before
@@ -117,7 +118,7 @@ _SUBTASK = re.compile(r"^\d{1,2}[.、]")
 
 
 # A row named after a place (城关街道, 昭阳区): a table broken down by district, whose item is its subject.
-_PLACE_NAME = re.compile(r"(?:街道|镇|乡|区|县|市|旗|州)$")
+_PLACE_NAME = re.compile(rf"{alternation(DIVISION_SUFFIXES)}$")
 # A header cell naming the kind of division a table's rows are (省辖市, 县(市、区), 乡镇): under it, bare names
 # (黄山, 铜陵) are places as much as 黄山市 would be.
 _DIVISION_HEADER = re.compile(r"(?:省辖市|设区市|地级市|地市|市州|市[(（]州[)）]|县[(（]市、?区[)）]|县[(（]区[)）]|县市区|"

@@ -23,6 +23,7 @@ from .grammar import (
     CN_MONTHS,
     CURRENCY,
     DEADLINE_RE,
+    DIVISION_SUFFIXES,
     INDEFINITE_UNITS,
     MEASURE_WORDS,
     MONTH_RE,
@@ -696,7 +697,7 @@ def amount_value(span: str, ctx: ValueContext) -> AmountValue | None:
 
 
 # A row's name cell that is a place (城关街道, 昭阳区): a table by district, whose figures count what the columns name.
-_PLACE_ROW = re.compile(r"(?:街道|镇|乡|区|县|市|州|旗|村|社区|合计|小计|总计)$")
+_PLACE_ROW = re.compile(rf"{alternation((*DIVISION_SUFFIXES, '村', '社区', '合计', '小计', '总计'))}$")
 
 
 def target_value(span: str, ctx: ValueContext) -> TargetValue | None:
