@@ -283,6 +283,9 @@ class Tables:
         # Per table (and header block): what its header says about money, worked out once for all its rows.
         self._units: dict[int, str | None] = {}
         self._merged: dict[tuple[int, int], tuple[int, str | None, int]] = {}
+        # Where each looked-up position is: a TARGET asks for its column's header and its row's name cell, an AMOUNT
+        # for its header and its row's money cells, each a lookup of the same position.
+        self._located: dict[int, tuple[Table, int, int] | None] = {}
 
     @cached_property
     def tables(self) -> list[Table]:
@@ -291,12 +294,10 @@ class Tables:
         return sorted(found, key=lambda t: t.rows[0].start)
 
     def _locate(self, pos: int) -> tuple[Table, int, int] | None:
-        for t in self.tables:
-            if t.rows[0].start <= pos <= t.rows[-1].end:
-                rc = t.cell_at(pos)
-                if rc is not None:
-                    return t, rc[0], rc[1]
-        return None
+        if pos not in self._located:
+            self._located[pos] = next(((t, *rc) for t in self.tables if t.rows[0].start <= pos <= t.rows[-1].end
+                                       and (rc := t.cell_at(pos)) is not None), None)
+        return self._located[pos]
 
     def header_cell(self, pos: int) -> str | None:
         """The header cell of the column holding ``pos`` (``None`` outside a table)."""
